@@ -1,0 +1,200 @@
+"""The explorer's command line: ``python -m models list|train|evaluate|predict``.
+
+    python -m models list
+    python -m models train mnist_cnn --epochs 15 --batch-size 64 --seed 42
+    python -m models evaluate mnist_cnn --json
+    python -m models predict mnist_cnn digit.png other.jpg --json
+
+Errors (an unknown model, a missing dataset, an unreadable image) are one clear line on
+stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from models import registry
+
+EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 3
+
+
+def _quiet_tensorflow() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_list(args) -> int:
+    rows = []
+    for spec in registry.MODELS.values():
+        meta = registry.load_metadata(spec.key)
+        present = spec.pretrained_path.is_file()
+        accuracy = f"{meta['test_accuracy']:.2%}" if meta and present else "-"
+        rows.append((spec.key, spec.dataset, spec.title, "yes" if present else "no", accuracy,
+                     f"{spec.target_accuracy:.1%}"))
+    if args.json:
+        print(json.dumps([dict(zip(("model", "dataset", "title", "pretrained", "test_accuracy", "target"), r))
+                          for r in rows]))
+        return 0
+    header = ("model", "dataset", "title", "pretrained", "test accuracy", "target")
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for row in (header, *rows):
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+    return 0
+
+
+def cmd_train(args) -> int:
+    _quiet_tensorflow()
+    from data import sources
+    from models import training
+
+    spec = registry.get(args.name)
+    epochs = args.epochs or spec.epochs
+    print(f"training {spec.key} ({spec.title}) on {spec.dataset}: {epochs} epochs, "
+          f"batch {args.batch_size or spec.batch_size}, seed {args.seed if args.seed is not None else spec.seed}",
+          file=sys.stderr)
+    try:
+        result = training.train(
+            spec.key, epochs=epochs, batch_size=args.batch_size, seed=args.seed,
+            train_limit=args.limit, convergence_threshold=args.converge,
+            callbacks=[training.PrintProgress(epochs, lambda line: print(line, file=sys.stderr, flush=True))],
+            progress=sources.terminal_progress(f"downloading {spec.dataset}"),
+        )
+    except sources.DataUnavailable as error:
+        return _fail(str(error), EXIT_UNAVAILABLE)
+    model_path, meta_path = training.save(result, args.out)
+    meta = result.metadata
+    print(f"test accuracy {meta['test_accuracy']:.4f} on {meta['test_n']} examples "
+          f"(target {spec.target_accuracy:.3f}); saved {model_path} and {meta_path}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    _quiet_tensorflow()
+    from data import mnist, sources
+    from models import store, training
+
+    spec = registry.get(args.name)
+    try:
+        x_test, y_test = mnist.load_test(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
+        model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
+    except (sources.DataUnavailable, store.ModelUnavailable) as error:
+        return _fail(str(error), EXIT_UNAVAILABLE)
+    result = training.evaluate(model, x_test.astype("float32") / 255.0, y_test.astype("int32"))
+    if args.json:
+        print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
+    else:
+        print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {spec.dataset} test examples")
+        print("confusion matrix (rows: true class, columns: predicted):")
+        for i, row in enumerate(result["confusion_matrix"]):
+            print(f"  {i}: " + " ".join(f"{v:5d}" for v in row))
+    return 0
+
+
+def cmd_predict(args) -> int:
+    spec = registry.get(args.name)
+    if spec.dataset not in ("mnist", "fashion_mnist"):
+        return _fail(f"{spec.key} does not classify images")
+    if not args.images:
+        return _fail("give at least one image file")
+    from data import digits
+
+    prepared, results, failed = [], [], 0
+    for name in args.images:
+        try:
+            digit = digits.prepare(digits.open_image(name))
+        except digits.NotAnImage as error:
+            print(f"error: {name}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        if digit is None:
+            print(f"error: {name}: no digit found (the image is blank or has no contrast)", file=sys.stderr)
+            failed += 1
+            continue
+        prepared.append((name, digit.image))
+    if prepared:
+        _quiet_tensorflow()
+        import numpy as np
+
+        from models import store
+
+        try:
+            model = store.load_pretrained(spec.key)
+        except store.ModelUnavailable as error:
+            return _fail(str(error), EXIT_UNAVAILABLE)
+        batch = np.stack([image for _, image in prepared])
+        probabilities = np.asarray(model.predict_on_batch(batch))
+        for (name, _), p in zip(prepared, probabilities):
+            results.append({"file": name, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]})
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for r in results:
+            print(f"{r['file']}: {r['label']} ({max(r['probabilities']):.1%})")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m models", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir",
+                        help="folder with the dataset files (else $EXPLORER_DATA_DIR, then the user cache)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="every model, whether its pretrained file is present, its accuracy")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_list)
+
+    p = sub.add_parser("train", help="train a model and save NAME.keras + NAME.json")
+    p.add_argument("name")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", default=str(registry.PRETRAINED_DIR), help="output folder (default: pretrained/)")
+    p.add_argument("--limit", type=int, help="train on only the first N training examples (quick runs)")
+    p.add_argument("--converge", type=float, metavar="THRESHOLD",
+                   help="stop once the mean epoch loss changes by less than THRESHOLD (e.g. 1e-4)")
+    p.set_defaults(run=cmd_train)
+
+    p = sub.add_parser("evaluate", help="test accuracy and confusion matrix on the full test set")
+    p.add_argument("name")
+    p.add_argument("--model-file", help="evaluate this .keras file instead of the pretrained one")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_evaluate)
+
+    p = sub.add_parser("predict", help="classify image files with the Draw page's preprocessing")
+    p.add_argument("name")
+    p.add_argument("images", nargs="*", metavar="IMAGE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_predict)
+    return parser
+
+
+def main(argv=None) -> int:
+    # --data-dir may come before or after the sub-command.
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--data-dir" in argv:
+        i = argv.index("--data-dir")
+        if i + 1 < len(argv):
+            argv = [*argv[i:i + 2], *argv[:i], *argv[i + 2:]]
+    args = build_parser().parse_args(argv)
+    if args.data_dir:
+        from data import sources
+
+        os.environ[sources.DATA_DIR_VARIABLE] = args.data_dir
+    try:
+        return args.run(args)
+    except KeyError as error:
+        return _fail(error.args[0])
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

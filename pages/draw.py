@@ -1,0 +1,198 @@
+"""Draw a digit: every MNIST model's answer, what the models see, and what happens inside."""
+
+import numpy as np
+import streamlit as st
+
+from data import digits, mnist, sources
+from models import equations, inference
+from pages import _charts as charts
+from pages import _shared as shared
+
+CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
+ENLARGE = 8  # 28x28 shown at 224x224
+
+st.title(":material/draw: Draw a digit")
+st.caption("Four networks read the same 28×28 picture. Draw with the mouse, upload a photo, "
+           "or pick a real handwritten digit from the MNIST test set.")
+
+SOURCES = ["Draw", "Upload an image", "Random MNIST test digit"]
+source = st.segmented_control("Input", SOURCES, default="Draw", key="draw_source",
+                              label_visibility="collapsed") or "Draw"
+
+
+def enlarge(image28: np.ndarray) -> np.ndarray:
+    return np.kron(image28, np.ones((ENLARGE, ENLARGE), np.float32))
+
+
+def drawn_input():
+    """The canvas; returns (grey image or None, note)."""
+    from streamlit_drawable_canvas import st_canvas
+
+    stroke = st.slider("Pen width", 8, 40, 22, key="pen_width",
+                       help="Any width works: the stroke is normalised to MNIST's pen width.")
+    canvas = st_canvas(
+        stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
+        height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
+        return_image_data=True, key=f"canvas_{st.session_state.get('canvas_generation', 0)}",
+    )
+    if st.button("Clear", icon=":material/ink_eraser:"):
+        st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
+        st.rerun(scope="fragment")
+    image = canvas.image_data
+    return (None if image is None else image[..., :3]), None
+
+
+def uploaded_input():
+    upload = st.file_uploader("A picture of one digit (PNG, JPEG…): dark on light or light on dark",
+                              type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"])
+    if upload is None:
+        return None, None
+    try:
+        image = digits.open_image(upload.getvalue())
+    except digits.NotAnImage as error:
+        st.error(f"Cannot read **{upload.name}**: {error}.")
+        return None, None
+    st.image(image, caption="your upload", width=CANVAS_SIZE)
+    return image, None
+
+
+def offer_download():
+    """The MNIST file is not here: say so, and offer to fetch it with a progress bar."""
+    _, message = shared.mnist_test_set()
+    st.info(message)
+    if st.button("Download MNIST now (11 MB)"):
+        bar = st.progress(0.0, text="Downloading MNIST…")
+        try:
+            sources.ensure(mnist.MNIST, progress=lambda done, total: bar.progress(
+                min(done / total, 1.0) if total else 0.0, text=f"Downloading MNIST… {done / 1e6:.1f} MB"))
+        except sources.DataUnavailable as error:
+            st.error(str(error))
+            return
+        shared.mnist_test_set.clear()
+        st.rerun()
+
+
+def mnist_input():
+    test_set, _ = shared.mnist_test_set()
+    if test_set is None:
+        offer_download()
+        return None, None
+    x_test, y_test = test_set
+    another = st.button("Another digit", icon=":material/casino:", key="another_digit")
+    if another or "mnist_index" not in st.session_state:
+        st.session_state["mnist_index"] = int(np.random.default_rng().integers(len(x_test)))
+    index = st.session_state["mnist_index"]
+    st.image(enlarge(x_test[index] / 255.0), caption=f"test digit #{index}", width=CANVAS_SIZE, clamp=True)
+    return x_test[index], f"True label: **{int(y_test[index])}** (test digit #{index})"
+
+
+@st.fragment
+def digit_lab():
+    """Input, prediction and inside views; a stroke reruns only this fragment."""
+    models = shared.loaded_models("mnist")
+    ready = {k: m for k, m in models.items() if m.predictor is not None}
+    for m in models.values():
+        if m.error:
+            st.warning(f"**{m.spec.title}** is unavailable: {m.error}")
+    if not ready:
+        st.error("No digit model is available. Train one with `python -m models train mnist_cnn`.")
+        return
+
+    left, middle, right = st.columns([1.15, 1, 1.1], gap="large")
+    with left:
+        st.subheader("Your input")
+        reader = {"Draw": drawn_input, "Upload an image": uploaded_input}.get(source, mnist_input)
+        image, note = reader()
+    try:
+        prepared = digits.prepare(image) if image is not None else None
+    except digits.NotAnImage as error:
+        st.error(f"That input cannot be used: {error}.")
+        return
+    with middle:
+        st.subheader("What the models see")
+        if prepared is None:
+            st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
+            st.caption("28×28 pixels, ink bright on black, like MNIST.")
+        else:
+            st.image(enlarge(prepared.image), width=28 * ENLARGE, clamp=True)
+            st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
+                       "of 28×28 — exactly how MNIST was made."
+                       + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
+    with right:
+        st.subheader("What they think")
+        if prepared is None:
+            if image is None:
+                st.info("Draw a digit (0–9) on the black square." if source == "Draw"
+                        else "Choose an input first.", icon=":material/arrow_back:")
+            else:
+                st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
+            return
+        probabilities = inference.predict_each({k: m.predictor for k, m in ready.items()}, prepared.image)
+        verdict = inference.agreement(probabilities)
+        lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
+        lead_p = probabilities[lead]
+        st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
+                  f"{lead_p.max():.0%} sure", delta_color="off")
+        if verdict["all_agree"]:
+            st.success(f"All {len(probabilities)} models agree: **{verdict['majority']}**.")
+        else:
+            picks = ", ".join(f"{models[k].spec.title} **{v}**" for k, v in verdict["picks"].items())
+            st.warning(f"The models disagree: {picks}.")
+        if verdict["unsure"]:
+            names = ", ".join(models[k].spec.title for k in verdict["unsure"])
+            st.info(f"Not sure ({names}: top probability under {inference.LOW_CONFIDENCE:.0%}). "
+                    "Is it a clear digit, drawn large?")
+        if note:
+            st.markdown(note)
+
+    st.subheader("Every model's probabilities")
+    st.altair_chart(charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
+                                            mnist.DIGIT_NAMES))
+
+    st.subheader("Inside the models")
+    inside_views(ready, prepared.image)
+
+
+def inside_views(ready: dict, image28: np.ndarray):
+    from models import inspect
+
+    conv_keys = [k for k, m in ready.items() if inspect.conv_layers(m.predictor.model)]
+    rnn_keys = [k for k, m in ready.items() if inspect.recurrent_layers(m.predictor.model)]
+    tab_conv, tab_rnn = st.tabs([":material/grid_view: CNN feature maps", ":material/replay: Recurrent memory, row by row"])
+    with tab_conv:
+        if not conv_keys:
+            st.info("No convolutional model is loaded.")
+        for key in conv_keys:
+            maps = shared.feature_maps(key)(image28)
+            st.markdown(" ".join(equations.CONV2D_TEXT.split("\n")))
+            for eq in equations.CONV2D:
+                st.latex(eq)
+            for name, fmap in maps.items():
+                h, w, c = fmap.shape
+                st.markdown(f"**{name}** — {c} filters, each map {h}×{w} (bright = strong response)")
+                st.image(inspect.mosaic(fmap, columns=16 if c > 32 else 8, scale=max(3, 96 // h)))
+    with tab_rnn:
+        if not rnn_keys:
+            st.info("No recurrent model is loaded.")
+            return
+        titles = {k: ready[k].spec.title for k in rnn_keys}
+        key = st.radio("Model", rnn_keys, format_func=titles.get, horizontal=True, key="rnn_view")
+        trace = shared.hidden_states(key)(image28)
+        chart_col, eq_col = st.columns([1.6, 1], gap="large")
+        with chart_col:
+            st.markdown(f"**Hidden state $h_t$ of `{trace.layer_name}`** after each of the 28 rows "
+                        f"({trace.hidden.shape[1]} units; red positive, blue negative)")
+            st.altair_chart(charts.state_heatmap(trace.hidden, "row", "h"))
+            if trace.probabilities is not None:
+                st.markdown("**What the model would answer after reading only rows 1…t**")
+                st.altair_chart(charts.readout_lines(trace.probabilities, mnist.DIGIT_NAMES, "row"))
+        with eq_col:
+            st.markdown(f"**{trace.layer_type}**, one step per image row: $x_t$ is the 28 pixels of row $t$.")
+            for eq in equations.RECURRENT.get(trace.layer_type, []):
+                st.latex(eq)
+            if trace.probabilities is not None:
+                st.latex(equations.SOFTMAX_READOUT)
+            st.markdown(equations.RECURRENT_TEXT.get(trace.layer_type, ""))
+
+
+digit_lab()

@@ -1,0 +1,58 @@
+"""The real thing: streamlit run app.py, Debian's headless Chromium, a mouse stroke."""
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, browser_page, draw_stroke, running_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+def cnn_answer(page) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="The CNN says")
+    metric.wait_for(timeout=60_000)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_home_page_renders(app_url):
+    with browser_page() as page:
+        page.goto(app_url)
+        wait_for_app(page)
+        page.get_by_text("test accuracy").first.wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=ARTIFACTS / "home.png", full_page=True)
+
+
+def test_vertical_stroke_is_read_as_one(app_url):
+    with browser_page() as page:
+        page.goto(app_url + "/draw")
+        wait_for_app(page)
+        draw_stroke(page, [(140, 45), (138, 235)])
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+            ".some(m => m.innerText.includes('The CNN says'))", timeout=60_000)
+        wait_for_app(page)
+        assert cnn_answer(page) == "1"
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=ARTIFACTS / "draw_one.png", full_page=True)
+
+
+def test_drawing_a_seven_then_clearing(app_url):
+    with browser_page() as page:
+        page.goto(app_url + "/draw")
+        wait_for_app(page)
+        draw_stroke(page, [(70, 60), (210, 60), (120, 240)])
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+            ".some(m => m.innerText.includes('The CNN says'))", timeout=60_000)
+        wait_for_app(page)
+        assert cnn_answer(page) == "7"
+        page.screenshot(path=ARTIFACTS / "draw_seven.png", full_page=True)
+        page.get_by_role("button", name="Clear").click()
+        page.get_by_text("Draw a digit (0–9)").wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0

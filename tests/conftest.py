@@ -1,0 +1,61 @@
+"""Shared test set-up: where the real datasets are, and the REQUIRE_DATA switch.
+
+Tests that need a dataset ask for the ``data_dir`` fixture. Without the data they skip,
+unless ``REQUIRE_DATA=1`` (CI sets it), in which case they fail: a CI run must never pass
+by skipping the checks that matter.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from data import sources  # noqa: E402
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+if not os.environ.get(sources.DATA_DIR_VARIABLE) and SHARED_DATA.is_dir():
+    os.environ[sources.DATA_DIR_VARIABLE] = str(SHARED_DATA)
+
+
+def require(path_name: str) -> Path:
+    """The path of a dataset file, or skip (fail under REQUIRE_DATA=1) when it is absent."""
+    found = sources.find(path_name)
+    if found is None:
+        message = (f"{path_name} not found (set {sources.DATA_DIR_VARIABLE} or put ../shared/data "
+                   "beside the project)")
+        if os.environ.get("REQUIRE_DATA") == "1":
+            pytest.fail(message + " and REQUIRE_DATA=1")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    return require("mnist.npz")
+
+
+@pytest.fixture(scope="session")
+def mnist_test(mnist_path):
+    from data import mnist
+
+    return mnist.load_test("mnist", allow_download=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's chromium; without it they skip, except in CI where the
+    browser is part of the set-up and its absence must fail loudly."""
+    from tests.browser.helpers import CHROMIUM
+
+    if Path(CHROMIUM).exists() or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: install Debian's chromium to run browser tests")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

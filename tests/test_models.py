@@ -1,0 +1,83 @@
+"""Builders, training, saving: each registry model learns on a small slice, and a saved
+model predicts exactly what the trained one did."""
+
+import json
+
+import numpy as np
+import pytest
+
+from models import registry, store, training
+
+MNIST_KEYS = [spec.key for spec in registry.for_dataset("mnist")]
+
+
+def test_registry_names_every_model_once_with_a_builder():
+    from models import architectures
+
+    assert len(MNIST_KEYS) == len(set(MNIST_KEYS)) >= 4
+    for spec in registry.MODELS.values():
+        assert hasattr(architectures, spec.builder), spec.key
+        assert spec.pretrained_path.name == f"{spec.key}.keras"
+    with pytest.raises(KeyError, match="known models"):
+        registry.get("no_such_model")
+
+
+@pytest.fixture(scope="module")
+def small_mnist(mnist_path):
+    data = training.load_dataset("mnist", train_limit=1024)
+    data.x_test, data.y_test = data.x_test[:500], data.y_test[:500]
+    return data
+
+
+@pytest.mark.parametrize("key", MNIST_KEYS)
+def test_each_builder_learns_on_a_slice(key, small_mnist):
+    """Two epochs on 1,024 digits: the epoch loss drops and metadata is complete."""
+    result = training.train(key, epochs=2, batch_size=64, dataset=small_mnist)
+    losses = result.metadata["history"]["loss"]
+    assert losses[1] < losses[0]
+    assert result.metadata["test_n"] == 500
+    cm = np.array(result.metadata["confusion_matrix"])
+    assert cm.shape == (10, 10) and cm.sum() == 500
+    assert result.metadata["test_accuracy"] == pytest.approx(np.trace(cm) / 500)
+    assert len(result.metadata["seconds_per_epoch"]) == 2
+
+
+def test_save_load_round_trip_is_identical(tmp_path, small_mnist):
+    result = training.train("mnist_cnn", epochs=1, dataset=small_mnist)
+    model_path, meta_path = training.save(result, tmp_path)
+    loaded = store.load_model(model_path)
+    x = small_mnist.x_test[:64]
+    np.testing.assert_array_equal(np.asarray(result.model.predict_on_batch(x)), np.asarray(loaded.predict_on_batch(x)))
+    assert json.loads(meta_path.read_text())["model"] == "mnist_cnn"
+    # Atomic writes leave no temporary files behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist_cnn.json", "mnist_cnn.keras"]
+
+
+def test_saved_file_has_no_optimizer_state(tmp_path, small_mnist):
+    import zipfile
+
+    result = training.train("mnist_lstm", epochs=1, dataset=small_mnist)
+    path = store.save_model(result.model, tmp_path / "m.keras")
+    with zipfile.ZipFile(path) as z:
+        config = json.loads(z.read("config.json"))
+    assert config.get("compile_config") is None
+
+
+def test_convergence_stop_fires_on_a_plateau():
+    import keras
+
+    stop = training.ConvergenceStop(threshold=1e-4)
+    stop.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
+    for epoch, loss in enumerate([0.9, 0.5, 0.30, 0.29995]):
+        stop.on_epoch_end(epoch, {"loss": loss})
+        assert stop.model.stop_training == (epoch == 3)
+    assert stop.converged_epoch == 4
+
+
+def test_damaged_model_file_is_reported_not_raised_as_a_crash(tmp_path):
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(store.ModelUnavailable, match="cannot be loaded"):
+        store.load_model(bad)
+    with pytest.raises(store.ModelUnavailable, match="missing"):
+        store.load_model(tmp_path / "absent.keras")

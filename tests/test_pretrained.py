@@ -1,0 +1,37 @@
+"""Every shipped model, evaluated now on the full test set, meets its target; its metadata
+tells the truth about it."""
+
+import json
+
+import numpy as np
+import pytest
+
+from models import registry, store, training
+
+MNIST_SPECS = registry.for_dataset("mnist")
+
+
+@pytest.mark.parametrize("spec", MNIST_SPECS, ids=lambda s: s.key)
+def test_pretrained_meets_its_target_on_all_test_digits(spec, mnist_test):
+    x_test, y_test = mnist_test
+    model = store.load_pretrained(spec.key)
+    result = training.evaluate(model, x_test.astype("float32") / 255.0, y_test.astype("int32"))
+    assert result["n"] == 10_000
+    assert result["accuracy"] >= spec.target_accuracy, f"{spec.key}: {result['accuracy']:.4f}"
+    # The metadata shipped beside the model reports what we just measured.
+    meta = registry.load_metadata(spec.key)
+    assert meta["test_accuracy"] == pytest.approx(result["accuracy"], abs=5e-4)
+    assert np.array(meta["confusion_matrix"]).sum() == 10_000
+
+
+@pytest.mark.parametrize("spec", MNIST_SPECS, ids=lambda s: s.key)
+def test_pretrained_files_are_small_and_documented(spec, mnist_path):
+    from data import sources
+
+    assert spec.pretrained_path.stat().st_size < 10 * 1024 * 1024
+    meta = json.loads(spec.metadata_path.read_text())
+    for field in ("history", "params", "epochs", "batch_size", "seconds_per_epoch", "recipe", "data_sha256", "seed"):
+        assert meta.get(field) is not None, field
+    assert set(meta["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(meta["history"]["loss"]) == meta["epochs"]
+    assert meta["data_sha256"] == sources.sha256_of(mnist_path)

@@ -1,0 +1,19 @@
+"""The README's two set-up commands stay true: CI runs the test command verbatim."""
+
+from tests.conftest import ROOT
+
+
+def commands():
+    lines = (ROOT / "README.md").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip().startswith("python3 -m venv .venv")]
+
+
+def test_readme_has_exactly_two_setup_commands():
+    run_app, run_tests = commands()
+    assert run_app.endswith("streamlit run app.py")
+    assert run_tests.endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert commands()[1] in [line.strip() for line in ci]
