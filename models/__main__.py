@@ -36,7 +36,7 @@ def cmd_list(args) -> int:
     for spec in registry.MODELS.values():
         meta = registry.load_metadata(spec.key)
         present = spec.pretrained_path.is_file()
-        accuracy = f"{meta['test_accuracy']:.2%}" if meta and present else "-"
+        accuracy = f"{meta['test_accuracy']:.2%}" if meta and present and "test_accuracy" in meta else "-"
         rows.append((spec.key, spec.dataset, spec.title, "yes" if present else "no", accuracy,
                      f"{spec.target_accuracy:.1%}"))
     if args.json:
@@ -78,23 +78,26 @@ def cmd_train(args) -> int:
 
 def cmd_evaluate(args) -> int:
     _quiet_tensorflow()
-    from data import mnist, sources
+    from data import sources
     from models import store, training
 
     spec = registry.get(args.name)
     try:
-        x_test, y_test = mnist.load_test(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
+        data = training.load_dataset(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
         model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
     except (sources.DataUnavailable, store.ModelUnavailable) as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
-    result = training.evaluate(model, x_test.astype("float32") / 255.0, y_test.astype("int32"))
+    result = training.evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
     if args.json:
         print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
-    else:
-        print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {spec.dataset} test examples")
-        print("confusion matrix (rows: true class, columns: predicted):")
-        for i, row in enumerate(result["confusion_matrix"]):
-            print(f"  {i}: " + " ".join(f"{v:5d}" for v in row))
+        return 0
+    if "accuracy" not in result:
+        print(f"{spec.key}: MSE {result['mse']:.5f}, MAE {result['mae']:.4f} on {result['n']} {spec.dataset} test windows")
+        return 0
+    print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {spec.dataset} test examples")
+    print("confusion matrix (rows: true class, columns: predicted):")
+    for name, row in zip(data.class_names, result["confusion_matrix"]):
+        print(f"  {name:>10}: " + " ".join(f"{v:5d}" for v in row))
     return 0
 
 

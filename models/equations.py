@@ -18,16 +18,16 @@ CONV2D_TEXT = (
 
 RECURRENT = {
     "LSTM": [
-        r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i) \quad \text{input gate}",
-        r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f) \quad \text{forget gate}",
-        r"\tilde c_t = \tanh(W_c x_t + U_c h_{t-1} + b_c) \quad \text{candidate}",
-        r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o) \quad \text{output gate}",
-        r"c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t \quad \text{cell state}",
-        r"h_t = o_t \odot \tanh(c_t) \quad \text{hidden state}",
+        r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)",
+        r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)",
+        r"\tilde c_t = \tanh(W_c x_t + U_c h_{t-1} + b_c)",
+        r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)",
+        r"c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t",
+        r"h_t = o_t \odot \tanh(c_t)",
     ],
     "GRU": [
-        r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z) \quad \text{update gate}",
-        r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r) \quad \text{reset gate}",
+        r"z_t = \sigma(W_z x_t + U_z h_{t-1} + b_z)",
+        r"r_t = \sigma(W_r x_t + U_r h_{t-1} + b_r)",
         r"\tilde h_t = \tanh\big(W_h x_t + r_t \odot (U_h h_{t-1}) + b_h\big)",
         r"h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t",
     ],

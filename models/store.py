@@ -44,9 +44,9 @@ def write_json(data: dict, path: str | Path) -> Path:
 
 def lean_copy(model):
     """The same model with the same weights, without optimizer state or compile settings."""
-    import keras
-
-    fresh = keras.models.clone_model(model)
+    # Built from its config, not clone_model: in Keras 3.15 a clone of a compiled model is
+    # compiled too, and saving it would store the optimizer's state (3x the weights).
+    fresh = type(model).from_config(model.get_config())
     fresh.set_weights(model.get_weights())
     return fresh
 

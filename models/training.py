@@ -98,26 +98,42 @@ class Dataset:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-    sha256: str
-    class_names: list[str]
+    sha256: str  # of the data file(s) used, recorded in the metadata
+    class_names: list[str] | None  # None for regression
 
 
-def load_dataset(name: str, progress=None, train_limit: int | None = None) -> Dataset:
-    """Images scaled to [0, 1]; the last VALIDATION_SIZE training images become validation."""
-    if name not in mnist.DATASETS:
-        raise ValueError(f"unknown dataset {name!r}")
-    (x_train, y_train), (x_test, y_test) = mnist.load(name, progress)
-    sha = sources.sha256_of(sources.ensure(mnist.DATASETS[name], allow_download=False))
-    x_train = x_train.astype("float32") / 255.0
-    x_test = x_test.astype("float32") / 255.0
-    x_fit, y_fit = x_train[:-VALIDATION_SIZE], y_train[:-VALIDATION_SIZE]
-    x_val, y_val = x_train[-VALIDATION_SIZE:], y_train[-VALIDATION_SIZE:]
+def _split_validation(x, y, train_limit):
+    """The last VALIDATION_SIZE training examples become the validation set."""
+    x_fit, y_fit = x[:-VALIDATION_SIZE], y[:-VALIDATION_SIZE]
+    x_val, y_val = x[-VALIDATION_SIZE:], y[-VALIDATION_SIZE:]
     if train_limit:
         x_fit, y_fit = x_fit[:train_limit], y_fit[:train_limit]
         x_val, y_val = x_val[: max(train_limit // 5, 100)], y_val[: max(train_limit // 5, 100)]
+    return x_fit, y_fit, x_val, y_val
+
+
+def _load_images(name: str, progress=None, train_limit: int | None = None) -> Dataset:
+    """MNIST / Fashion-MNIST scaled to [0, 1]."""
+    (x_train, y_train), (x_test, y_test) = mnist.load(name, progress)
+    sha = sources.sha256_of(sources.ensure(mnist.DATASETS[name], allow_download=False))
+    x_fit, y_fit, x_val, y_val = _split_validation(x_train.astype("float32") / 255.0, y_train.astype("int32"),
+                                                   train_limit)
     names = mnist.DIGIT_NAMES if name == "mnist" else mnist.FASHION_NAMES
-    return Dataset(name, x_fit, y_fit.astype("int32"), x_val, y_val.astype("int32"),
-                   x_test, y_test.astype("int32"), sha, names)
+    return Dataset(name, x_fit, y_fit, x_val, y_val, x_test.astype("float32") / 255.0, y_test.astype("int32"),
+                   sha, names)
+
+
+# Every dataset a registry model can learn: name -> loader(progress, train_limit) -> Dataset.
+DATASET_LOADERS = {
+    "mnist": lambda progress=None, train_limit=None: _load_images("mnist", progress, train_limit),
+    "fashion_mnist": lambda progress=None, train_limit=None: _load_images("fashion_mnist", progress, train_limit),
+}
+
+
+def load_dataset(name: str, progress=None, train_limit: int | None = None) -> Dataset:
+    if name not in DATASET_LOADERS:
+        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(DATASET_LOADERS)}")
+    return DATASET_LOADERS[name](progress=progress, train_limit=train_limit)
 
 
 def make_augmenter(seed: int):
@@ -163,9 +179,21 @@ def make_pipeline(x, y, batch_size: int, shuffle_seed: int | None = None, augmen
 # -- Evaluate -----------------------------------------------------------------------------------
 
 
-def predict_classes(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Class probabilities for many inputs at once (batched, no per-sample overhead)."""
-    return np.concatenate([np.asarray(model.predict_on_batch(x[i:i + batch_size]))
+# What each kind of task trains with.
+TASKS = {
+    "multiclass": {"loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
+    "binary": {"loss": "binary_crossentropy", "metrics": ["accuracy"]},
+    "regression": {"loss": "mse", "metrics": ["mae"]},
+}
+
+
+def predict_batched(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    """Model outputs for many inputs at once (batched, no per-sample overhead). Text arrays
+    go in as tf.string tensors (Keras refuses NumPy string arrays)."""
+    def as_input(chunk):
+        return tf.constant(chunk) if chunk.dtype.kind in "OUS" else chunk
+
+    return np.concatenate([np.asarray(model.predict_on_batch(as_input(x[i:i + batch_size])))
                            for i in range(0, len(x), batch_size)])
 
 
@@ -175,9 +203,16 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
     return np.bincount(flat, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
-def evaluate(model, x: np.ndarray, y: np.ndarray, num_classes: int = 10) -> dict:
-    probabilities = predict_classes(model, x)
-    predicted = probabilities.argmax(axis=1)
+def evaluate(model, x: np.ndarray, y: np.ndarray, task: str = "multiclass", num_classes: int = 10) -> dict:
+    """Accuracy and confusion matrix (classification) or MSE and MAE (regression)."""
+    outputs = predict_batched(model, x)
+    if task == "regression":
+        error = outputs.reshape(len(y), -1) - np.asarray(y).reshape(len(y), -1)
+        return {"n": int(len(y)), "mse": float((error ** 2).mean()), "mae": float(np.abs(error).mean())}
+    if task == "binary":
+        predicted, num_classes = (outputs.reshape(-1) > 0.5).astype(int), 2
+    else:
+        predicted = outputs.argmax(axis=1)
     return {
         "n": int(len(y)),
         "accuracy": float((predicted == y).mean()),
@@ -227,8 +262,7 @@ def train(
     schedule = keras.optimizers.schedules.CosineDecay(spec.learning_rate, decay_steps=steps, alpha=0.02)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=spec.clipnorm),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        **TASKS[spec.task],
     )
 
     # Train.
@@ -241,17 +275,18 @@ def train(
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=all_callbacks, verbose=verbose)
 
     # Evaluate on every test example.
-    test = evaluate(model, data.x_test, data.y_test, len(data.class_names))
+    test = evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
     epochs_run = len(timer.seconds)
     metadata = {
         "model": key,
         "title": spec.title,
         "dataset": spec.dataset,
         "class_names": data.class_names,
-        "test_accuracy": test["accuracy"],
+        "task": spec.task,
         "test_n": test["n"],
-        "confusion_matrix": test["confusion_matrix"],
-        "target_accuracy": spec.target_accuracy,
+        **({"test_accuracy": test["accuracy"], "confusion_matrix": test["confusion_matrix"],
+            "target_accuracy": spec.target_accuracy} if "accuracy" in test else
+           {"test_mse": test["mse"], "test_mae": test["mae"]}),
         "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
         "epochs": epochs_run,
         "epochs_requested": epochs,

@@ -14,6 +14,23 @@ from data import sources
 from models import registry
 
 
+def require_router() -> None:
+    """Make sure this page runs inside app.py's navigation.
+
+    Streamlit still honours its legacy ``pages/`` folder discovery until the first run of
+    ``st.navigation``: on a freshly started server, a student who opens ``/draw`` directly
+    would get this file run alone (no page config, every file of pages/ in the sidebar).
+    Switching the legacy mode off and rerunning routes the same URL through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @dataclass
 class Loaded:
     """A registry model ready to predict, or why it is not."""

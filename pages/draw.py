@@ -8,6 +8,8 @@ from models import equations, inference
 from pages import _charts as charts
 from pages import _shared as shared
 
+shared.require_router()
+
 CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224
 

@@ -6,6 +6,9 @@ Reads only the pretrained metadata (JSON), never TensorFlow, so it opens instant
 import streamlit as st
 
 from models import registry
+from pages import _shared as shared
+
+shared.require_router()
 
 st.title("CNN · RNN · LSTM Explorer")
 st.markdown(

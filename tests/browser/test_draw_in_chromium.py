@@ -19,6 +19,16 @@ def cnn_answer(page) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def test_direct_link_on_a_fresh_server_goes_through_the_router():
+    """The very first visitor of a new server opens /draw directly: the page must still run
+    inside app.py's navigation (wide layout, our page titles), not Streamlit's legacy pages/."""
+    with running_app() as url, browser_page() as page:
+        page.goto(url + "/draw")
+        page.get_by_text("Draw a digit (0–9)").wait_for(timeout=90_000)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Draw a digit" in nav and "shared" not in nav and "charts" not in nav
+
+
 def test_home_page_renders(app_url):
     with browser_page() as page:
         page.goto(app_url)
