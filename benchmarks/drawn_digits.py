@@ -61,14 +61,17 @@ def accuracy_via_cli(model: str, files: list[str], labels: np.ndarray) -> float:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from data import mnist
+    from data import mnist, sources
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--model", action="append")
     parser.add_argument("--keep", help="keep the PNGs in this folder")
     args = parser.parse_args()
-    x_test, y_test = mnist.load_test()
+    try:
+        x_test, y_test = mnist.load_test()
+    except sources.DataUnavailable as error:
+        sys.exit(f"error: {error}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@
     python -m models train mnist_cnn --epochs 15 --batch-size 64 --seed 42
     python -m models evaluate mnist_cnn --json
     python -m models predict mnist_cnn digit.png other.jpg --json
+    python -m models predict imdb_lstm --text "Not good at all." --json
 
 Errors (an unknown model, a missing dataset, an unreadable image) are one clear line on
 stderr and a non-zero exit status, never a traceback.
@@ -37,8 +38,11 @@ def cmd_list(args) -> int:
         meta = registry.load_metadata(spec.key)
         present = spec.pretrained_path.is_file()
         accuracy = f"{meta['test_accuracy']:.2%}" if meta and present and "test_accuracy" in meta else "-"
-        rows.append((spec.key, spec.dataset, spec.title, "yes" if present else "no", accuracy,
-                     f"{spec.target_accuracy:.1%}"))
+        target = f"{spec.target_accuracy:.1%}"
+        if spec.task == "regression":  # the sequence models: test MSE instead of accuracy
+            accuracy = f"MSE {meta['test_mse']:.1e}" if meta and present and "test_mse" in meta else "-"
+            target = f"MSE < {spec.target_mse:g}" if spec.target_mse else "-"
+        rows.append((spec.key, spec.dataset, spec.title, "yes" if present else "no", accuracy, target))
     if args.json:
         print(json.dumps([dict(zip(("model", "dataset", "title", "pretrained", "test_accuracy", "target"), r))
                           for r in rows]))
@@ -60,6 +64,9 @@ def cmd_train(args) -> int:
     print(f"training {spec.key} ({spec.title}) on {spec.dataset}: {epochs} epochs, "
           f"batch {args.batch_size or spec.batch_size}, seed {args.seed if args.seed is not None else spec.seed}",
           file=sys.stderr)
+    if spec.embedding_warmup_epochs:
+        print(f"first {spec.embedding_warmup_epochs} warm-up epochs for the embedding (no output), then:",
+              file=sys.stderr)
     try:
         result = training.train(
             spec.key, epochs=epochs, batch_size=args.batch_size, seed=args.seed,
@@ -71,6 +78,11 @@ def cmd_train(args) -> int:
         return _fail(str(error), EXIT_UNAVAILABLE)
     model_path, meta_path = training.save(result, args.out)
     meta = result.metadata
+    if "test_mse" in meta:
+        converged = f", converged at epoch {meta['converged_epoch']}" if meta.get("converged_epoch") else ""
+        print(f"test MSE {meta['test_mse']:.6f}, MAE {meta['test_mae']:.4f} on {meta['test_n']} windows"
+              f"{converged}; saved {model_path} and {meta_path}", file=sys.stderr)
+        return 0
     print(f"test accuracy {meta['test_accuracy']:.4f} on {meta['test_n']} examples "
           f"(target {spec.target_accuracy:.3f}); saved {model_path} and {meta_path}", file=sys.stderr)
     return 0
@@ -92,7 +104,8 @@ def cmd_evaluate(args) -> int:
         print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
         return 0
     if "accuracy" not in result:
-        print(f"{spec.key}: MSE {result['mse']:.5f}, MAE {result['mae']:.4f} on {result['n']} {spec.dataset} test windows")
+        print(f"{spec.key}: MSE {result['mse']:.5f}, MAE {result['mae']:.4f} "
+              f"on {result['n']} {spec.dataset} test windows")
         return 0
     print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {spec.dataset} test examples")
     print("confusion matrix (rows: true class, columns: predicted):")
@@ -101,10 +114,54 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_predict_text(spec, args) -> int:
+    """Sentiment of reviews given with --text (repeatable) and/or --text-file (one per line)."""
+    texts = list(args.text or [])
+    if args.text_file:
+        try:
+            with open(args.text_file, encoding="utf-8", errors="replace") as f:
+                texts += [line.rstrip("\n") for line in f if line.strip()]
+        except OSError as error:
+            return _fail(f"{args.text_file}: cannot read it ({error.strerror or error})")
+    if args.images:
+        return _fail(f"{spec.key} reads text: give it --text or --text-file, not files")
+    if not texts:
+        return _fail("give a review with --text \"...\" or a file of reviews with --text-file")
+    _quiet_tensorflow()
+    import numpy as np
+
+    from models import store, text, training
+
+    readable = [t for t in texts if text.clean_words(t)]
+    failed = len(texts) - len(readable)
+    for t in texts:
+        if t not in readable:
+            print(f"error: no words to read in {t[:60]!r} (only punctuation, symbols or emoji?)", file=sys.stderr)
+    results = []
+    if readable:
+        try:
+            model = store.load_pretrained(spec.key)
+        except store.ModelUnavailable as error:
+            return _fail(str(error), EXIT_UNAVAILABLE)
+        positive = training.predict_batched(model, np.asarray(readable, dtype=object)).reshape(-1)
+        results = [{"text": t, "label": "positive" if p > 0.5 else "negative", "probability": round(float(p), 6)}
+                   for t, p in zip(readable, positive)]
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for r in results:
+            print(f"{r['label']:8s} P(positive)={r['probability']:.3f}  {r['text'][:70]}")
+    return 1 if failed else 0
+
+
 def cmd_predict(args) -> int:
     spec = registry.get(args.name)
+    if spec.dataset == "imdb":
+        return cmd_predict_text(spec, args)
     if spec.dataset not in ("mnist", "fashion_mnist"):
-        return _fail(f"{spec.key} does not classify images")
+        return _fail(f"{spec.key} does not classify images or text")
+    if args.text or args.text_file:
+        return _fail(f"{spec.key} reads images, not text")
     if not args.images:
         return _fail("give at least one image file")
     from data import digits
@@ -171,9 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_evaluate)
 
-    p = sub.add_parser("predict", help="classify image files with the Draw page's preprocessing")
+    p = sub.add_parser("predict", help="classify image files (digit models) or reviews (imdb models)",
+                       description="Digit models: image files, preprocessed exactly as on the Draw page. "
+                                   "IMDB models: --text/--text-file; 'probability' is P(positive).")
     p.add_argument("name")
     p.add_argument("images", nargs="*", metavar="IMAGE")
+    p.add_argument("--text", action="append", help="a review to classify (repeatable)")
+    p.add_argument("--text-file", help="a UTF-8 file with one review per line")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_predict)
     return parser

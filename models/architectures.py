@@ -50,3 +50,52 @@ def mnist_rows_rnn(cell="lstm", units=128, layer_units=None, dropout=0.0, activa
             x = layers.Dropout(dropout, name=f"dropout{i}")(x)
     outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name=f"mnist_{cell}")
+
+
+# -- Reviews (IMDB) -----------------------------------------------------------------------------
+
+
+def imdb_recurrent(cell="lstm", units=64, embed_dim=64, stacked=1, bidirectional=False, dropout=0.3,
+                   embed_dropout=0.0, input_dropout=0.0, average_over_words=False, adapt_texts=None,
+                   vocab_size=None, sequence_length=None) -> keras.Model:
+    """Raw review text > TextVectorization > Embedding (padding masked) > recurrent layer(s) >
+    P(positive). ``adapt_texts`` builds the vocabulary from the training reviews.
+
+    ``average_over_words``: the head reads the average of the last layer's state over every
+    word (padding excluded) instead of only the state after the last word, so an opinion
+    voiced early in a long review still counts."""
+    from models import text
+
+    inputs = keras.Input(shape=(1,), dtype="string", name="review")
+    vocab_size = vocab_size or text.VOCAB_SIZE
+    x = text.make_vectorizer(adapt_texts, vocab_size)(inputs)
+    x = text.KeepLastWords(sequence_length or text.SEQUENCE_LENGTH, name="last_words")(x)
+    x = layers.Embedding(vocab_size, embed_dim, mask_zero=True, name="embedding")(x)
+    if embed_dropout:  # drops whole embedding channels, so no single word feature is relied on
+        x = layers.SpatialDropout1D(embed_dropout, name="embedding_dropout")(x)
+    for i in range(1, stacked + 1):
+        every_step = i < stacked or average_over_words
+        layer = RECURRENT_CELLS[cell](units, dropout=input_dropout, return_sequences=every_step, name=f"{cell}{i}")
+        x = layers.Bidirectional(layer, name=f"bidirectional_{cell}{i}")(x) if bidirectional else layer(x)
+    if average_over_words:
+        x = layers.GlobalAveragePooling1D(name="average_over_words")(x)  # uses the padding mask
+    if dropout:
+        x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive")(x)
+    name = f"imdb_{'bi' if bidirectional else ''}{cell}"
+    return keras.Model(inputs, outputs, name=name)
+
+
+# -- Sequences (LSTM gates page) ----------------------------------------------------------------
+
+
+def sequence_lstm(layer_units=(16,), features: int = 1) -> keras.Model:
+    """Windows of a wave > LSTM(s) > Dense(1): the next value. The time axis is left open
+    (``None``), so the trained network can read a window of any length."""
+    sizes = list(layer_units)
+    inputs = keras.Input(shape=(None, features), name="wave")
+    x = inputs
+    for i, n in enumerate(sizes, start=1):
+        x = layers.LSTM(n, return_sequences=i < len(sizes), name=f"lstm{i}")(x)
+    outputs = layers.Dense(1, name="next_value")(x)
+    return keras.Model(inputs, outputs, name=f"sequence_lstm_{'_'.join(map(str, sizes))}")

@@ -45,3 +45,90 @@ RECURRENT_TEXT = {
                  "memories of early rows fade quickly.",
 }
 SOFTMAX_READOUT = r"p_t = \mathrm{softmax}(V h_t + d)"
+
+
+# -- The LSTM gates page: what each quantity does, and the six equations with live numbers ------
+
+# quantity -> (title, two sentences on what it does). Plain text: shown beside its chart.
+LSTM_GATE_TEXT = {
+    "i": ("Input gate i_t",
+          "How much of the new candidate is written into the memory at this step (0 = nothing, 1 = all of it). "
+          "It opens when the current input carries something worth storing."),
+    "f": ("Forget gate f_t",
+          "How much of the old memory c_t-1 survives this step (1 = keep it all, 0 = wipe it). "
+          "Staying near 1 is what lets an LSTM carry information across many steps."),
+    "c~": ("Candidate c̃_t",
+           "The new content proposed from the current input and the previous hidden state, between -1 and 1. "
+           "It only reaches the memory as far as the input gate lets it in."),
+    "o": ("Output gate o_t",
+          "How much of the memory is shown to the outside as h_t at this step. "
+          "The cell can hold something (a large c_t) while showing little of it for now."),
+    "c": ("Cell state c_t",
+          "The long-term memory: the kept part of the old memory plus the admitted part of the candidate. "
+          "It changes by adding, not by being squashed at every step, so it can remember for long."),
+    "h": ("Hidden state h_t",
+          "What the layer outputs at each step and feeds back into every gate at the next one. "
+          "The layer above (or the final dense layer) reads only this, never c_t directly."),
+}
+
+_ACTIVATION_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh", "hard_sigmoid": r"\sigma_{\mathrm{hard}}"}
+_SYMBOL = {"i": "i", "f": "f", "c~": r"\tilde c", "o": "o"}
+RESULT_COLOUR = "#e4572e"
+
+
+def _tex_number(value: float, bracket: bool = False) -> str:
+    """A number with 3 decimals; in brackets when negative and ``bracket`` (after a ×)."""
+    return f"({value:.3f})" if bracket and value < 0 else f"{value:.3f}"
+
+
+def _tex_sum(terms) -> str:
+    """0.123 - 0.456 + 0.050: signs folded into the operators."""
+    out = f"{terms[0]:.3f}"
+    for v in terms[1:]:
+        out += f" - {abs(v):.3f}" if v < 0 else f" + {v:.3f}"
+    return out
+
+
+def _tex_activation(name: str) -> str:
+    return _ACTIVATION_TEX.get(name, rf"\mathrm{{{name}}}")
+
+
+def _tex_result(value: float) -> str:
+    return rf"\textcolor{{{RESULT_COLOUR}}}{{\mathbf{{{value:.3f}}}}}"
+
+
+def _aligned(*rows: str) -> str:
+    return r"\begin{aligned}" + r"\\".join(rows) + r"\end{aligned}"
+
+
+def lstm_step(values: dict, t: int) -> dict[str, str]:
+    """The six LSTM equations at time step ``t`` (1-based) for one unit, keyed "i", "f", "c~",
+    "o", "c", "h": each the equation, then its numbers (the input's share W x_t, the memory's
+    share U h_{t-1} and the bias b), then the result in colour. Short lines, so they fit
+    beside a chart.
+
+    ``values`` is :meth:`models.gates.GateTrace.step`'s dict."""
+    now, before = f"{{{t}}}", f"{{{t - 1}}}"
+    if values.get("skipped"):
+        same = _aligned(rf"&\text{{step {t} is padding: skipped}}",
+                        rf"c_{now} &= c_{before} = {_tex_result(values['c'])}",
+                        rf"h_{now} &= h_{before} = {_tex_result(values['h'])}")
+        return {name: same for name in ("i", "f", "c~", "o", "c", "h")}
+    sig, act = _tex_activation(values["recurrent_activation"]), _tex_activation(values["activation"])
+    out = {}
+    for gate in ("i", "f", "c~", "o"):
+        v = values[gate]
+        g = "c" if gate == "c~" else gate
+        fn = act if gate == "c~" else sig
+        out[gate] = _aligned(rf"{_SYMBOL[gate]}_{now} &= {fn}\big(W_{g}\, x_{now} + U_{g}\, h_{before} + b_{g}\big)",
+                             rf"&= {fn}({_tex_sum([v['wx'], v['uh'], v['b']])})",
+                             rf"&= {fn}({_tex_number(v['z'])}) = {_tex_result(v['value'])}")
+    i, f, g, o = (values[k]["value"] for k in ("i", "f", "c~", "o"))
+    out["c"] = _aligned(rf"c_{now} &= f_{now}\, c_{before} + i_{now}\, \tilde c_{now}",
+                        rf"&= {f:.3f} \times {_tex_number(values['c_prev'], True)}",
+                        rf"&\quad + {i:.3f} \times {_tex_number(g, True)}",
+                        rf"&= {_tex_result(values['c'])}")
+    out["h"] = _aligned(rf"h_{now} &= o_{now}\, {act}(c_{now})",
+                        rf"&= {o:.3f} \times {act}({_tex_number(values['c'])})",
+                        rf"&= {o:.3f} \times {_tex_number(values['tanh_c'], True)} = {_tex_result(values['h'])}")
+    return out

@@ -14,6 +14,13 @@ import numpy as np
 from models.inference import compiled_submodel
 
 
+def layer_input(layer):
+    """The tensor a layer was called on (without the mask Keras lists beside it); calling
+    another layer on it carries the mask along."""
+    source = layer.input
+    return source[0] if isinstance(source, (list, tuple)) else source
+
+
 def conv_layers(model) -> list:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
@@ -72,7 +79,7 @@ class HiddenStates:
         # A twin of the layer with the same weights that returns every step.
         config = {**layer.get_config(), "return_sequences": True, "name": f"{layer.name}_every_step"}
         twin = type(layer).from_config(config)
-        sequence = twin(layer.input)
+        sequence = twin(layer_input(layer))
         twin.set_weights(layer.get_weights())
         outputs = [sequence]
         following = model.layers[model.layers.index(layer) + 1:]

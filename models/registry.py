@@ -32,6 +32,10 @@ class ModelSpec:
     learning_rate: float = 1e-3
     augment: bool = False  # training-time augmentation of images (shift, rotate, zoom, stroke)
     clipnorm: float | None = None
+    patience: int | None = None  # early stopping on validation accuracy, best weights kept
+    embedding_warmup_epochs: int = 0  # text models: first teach the embedding alone (see training)
+    convergence_threshold: float | None = None  # stop when |Δ mean epoch loss| < this (ConvergenceStop)
+    target_mse: float | None = None  # regression: the test MSE the shipped model must reach
     seed: int = 42
     builder_args: dict = field(default_factory=dict)
     recipe: str = ""  # where the recipe comes from, and what we changed
@@ -94,6 +98,68 @@ _register(ModelSpec(
             "augmentation; cosine learning-rate decay."),
 ))
 
+# -- Sequences (LSTM gates page): windows of a generated wave -> the next value (data.sequences).
+_WAVE_NOTE = ("Lab task: one wave of 1,200 samples (amplitude 1, 2.5 cycles per 100 steps, input noise 0.05, "
+              "seed 42) cut in time 70/15/15 into training, validation and test; windows of 20 steps, the target "
+              "is the clean wave one step later. Adam 3e-3, MSE; stops when the mean epoch loss changes by less "
+              "than 1e-4 (the convergence criterion of the stacked-LSTM material).")
+_register(ModelSpec(
+    key="sine_lstm", title="Sine LSTM", dataset="sine", task="regression", builder="sequence_lstm",
+    builder_args={"layer_units": (16,)},
+    summary="Reads 20 steps of a noisy sine wave and predicts the next value.",
+    target_accuracy=0.0, target_mse=2e-3, epochs=100, batch_size=32, learning_rate=3e-3,
+    convergence_threshold=1e-4,
+    recipe="LSTM(16) > Dense(1) on sine windows. " + _WAVE_NOTE,
+))
+_register(ModelSpec(
+    key="cosine_lstm", title="Cosine LSTM", dataset="cosine", task="regression", builder="sequence_lstm",
+    builder_args={"layer_units": (12, 8)},
+    summary="Two stacked LSTMs read 20 steps of a noisy cosine wave and predict the next value.",
+    target_accuracy=0.0, target_mse=2e-3, epochs=100, batch_size=32, learning_rate=3e-3,
+    convergence_threshold=1e-4,
+    recipe="LSTM(12) > LSTM(8) > Dense(1) on cosine windows (the lab report's cosine variant). " + _WAVE_NOTE,
+))
+
+
+# -- Reviews (IMDB sentiment): every model carries its TextVectorization, so it reads raw text.
+_IMDB_NOTE = ("Text pipeline inside the model: TextVectorization (10,000 words, lower-case, <br /> and "
+              "punctuation stripped, apostrophes kept), last 400 words, padding masked. Trained on "
+              "20,000 reviews plus short snippets of them (so short sentences are read well), "
+              "validated on 5,000, best epoch by validation accuracy kept. Regularised with "
+              "spatial dropout on the embedding and dropout before the head; the embedding is first "
+              "warmed up for 2 epochs in a bag-of-words classifier that shares it.")
+_IMDB_REGULARISATION = {"embed_dropout": 0.3, "input_dropout": 0.2, "dropout": 0.5}
+_register(ModelSpec(
+    key="imdb_lstm", title="LSTM", dataset="imdb", task="binary", builder="imdb_recurrent",
+    builder_args={"cell": "lstm", "units": 64, "embed_dim": 64, **_IMDB_REGULARISATION},
+    summary="Gates decide what to remember of each word, so early words can still count.",
+    target_accuracy=0.89, epochs=5, batch_size=64, patience=2, embedding_warmup_epochs=2,
+    recipe="Keras LSTM on IMDB: Embedding(10000,64) > LSTM(64) > Dense(1,sigmoid). " + _IMDB_NOTE,
+))
+_register(ModelSpec(
+    key="imdb_gru", title="GRU", dataset="imdb", task="binary", builder="imdb_recurrent",
+    builder_args={"cell": "gru", "units": 64, "embed_dim": 64, **_IMDB_REGULARISATION},
+    summary="The LSTM's lighter cousin: two gates, no separate memory cell.",
+    target_accuracy=0.89, epochs=5, batch_size=64, patience=2, embedding_warmup_epochs=2,
+    recipe="The LSTM recipe with GRU(64): Embedding(10000,64) > GRU(64) > Dense(1,sigmoid). " + _IMDB_NOTE,
+))
+_register(ModelSpec(
+    key="imdb_rnn", title="SimpleRNN", dataset="imdb", task="binary", builder="imdb_recurrent",
+    builder_args={"cell": "simple_rnn", "units": 128, "embed_dim": 128, **_IMDB_REGULARISATION},
+    summary="One tanh state updated word by word: it forgets the start of long reviews.",
+    target_accuracy=0.86, epochs=5, batch_size=64, learning_rate=5e-4, clipnorm=1.0, patience=2,
+    embedding_warmup_epochs=2,
+    recipe="Keras SimpleRNN on IMDB: Embedding(10000,128) > SimpleRNN(128) > Dense(1,sigmoid). " + _IMDB_NOTE,
+))
+_register(ModelSpec(
+    key="imdb_bilstm", title="BiLSTM", dataset="imdb", task="binary", builder="imdb_recurrent",
+    builder_args={"cell": "lstm", "units": 64, "embed_dim": 128, "stacked": 2, "bidirectional": True,
+                  **_IMDB_REGULARISATION},
+    summary="Two stacked LSTMs that read the review forwards and backwards at once.",
+    target_accuracy=0.89, epochs=4, batch_size=64, patience=1, embedding_warmup_epochs=2,
+    recipe=("Keras bidirectional LSTM on IMDB: Embedding(10000,128) > Bidirectional(LSTM(64)) x2 > "
+            "Dense(1,sigmoid). " + _IMDB_NOTE),
+))
 
 def get(key: str) -> ModelSpec:
     try:

@@ -47,6 +47,10 @@ def lean_copy(model):
     # Built from its config, not clone_model: in Keras 3.15 a clone of a compiled model is
     # compiled too, and saving it would store the optimizer's state (3x the weights).
     fresh = type(model).from_config(model.get_config())
+    # A vocabulary (TextVectorization, StringLookup) is state, not a weight: copy it too.
+    for old_layer, new_layer in zip(model.layers, fresh.layers):
+        if hasattr(old_layer, "get_vocabulary") and hasattr(new_layer, "set_vocabulary"):
+            new_layer.set_vocabulary(old_layer.get_vocabulary())
     fresh.set_weights(model.get_weights())
     return fresh
 
@@ -69,6 +73,8 @@ def save_model(model, path: str | Path) -> Path:
 def load_model(path: str | Path):
     """Load a ``.keras`` file in safe mode (no code from the file runs), uncompiled."""
     import keras
+
+    import models.text  # noqa: F401  registers the review standardizer the IMDB models use
 
     path = Path(path)
     if not path.is_file():

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from data import mnist, sources
+from data import imdb, mnist, sequences, sources
 from models import registry, store
 
 VALIDATION_SIZE = 5000  # the last 5,000 training images; the test set is never seen in training
@@ -123,10 +123,35 @@ def _load_images(name: str, progress=None, train_limit: int | None = None) -> Da
                    sha, names)
 
 
+def _load_reviews(progress=None, train_limit: int | None = None) -> Dataset:
+    """IMDB raw texts. The training reviews come grouped (all positive, then all negative), so
+    they are shuffled with a fixed seed before the last 5,000 become validation; snippets of
+    half the remaining reviews are added to training (see data.imdb.review_snippets)."""
+    (x_train, y_train), (x_test, y_test) = imdb.load(progress)
+    order = np.random.default_rng(0).permutation(len(x_train))
+    x_fit, y_fit, x_val, y_val = _split_validation(x_train[order], y_train[order], train_limit)
+    snippets, snippet_labels = imdb.review_snippets(x_fit, y_fit)
+    x_fit = np.concatenate([x_fit, snippets])
+    y_fit = np.concatenate([y_fit, snippet_labels])
+    sha = sources.sha256_of(sources.ensure(imdb.IMDB, allow_download=False))
+    return Dataset("imdb", x_fit, y_fit, x_val, y_val, x_test, y_test, sha, imdb.CLASS_NAMES)
+
+
+def sequence_dataset(signal: sequences.Signal, train_limit: int | None = None) -> Dataset:
+    """Windows of a generated wave (data.sequences): nothing to download; ``sha256`` is that of
+    the wave's parameters, so the metadata still says exactly what the model learned from."""
+    w = sequences.make_windows(signal, train_limit)
+    return Dataset(signal.task, w.x_train, w.y_train, w.x_val, w.y_val, w.x_test, w.y_test,
+                   signal.fingerprint(), None)
+
+
 # Every dataset a registry model can learn: name -> loader(progress, train_limit) -> Dataset.
 DATASET_LOADERS = {
+    "imdb": _load_reviews,
     "mnist": lambda progress=None, train_limit=None: _load_images("mnist", progress, train_limit),
     "fashion_mnist": lambda progress=None, train_limit=None: _load_images("fashion_mnist", progress, train_limit),
+    "sine": lambda progress=None, train_limit=None: sequence_dataset(sequences.DEFAULTS["sine"], train_limit),
+    "cosine": lambda progress=None, train_limit=None: sequence_dataset(sequences.DEFAULTS["cosine"], train_limit),
 }
 
 
@@ -164,7 +189,13 @@ def make_augmenter(seed: int):
     return augment
 
 
+def is_text(x: np.ndarray) -> bool:
+    return x.dtype.kind in "OUS"
+
+
 def make_pipeline(x, y, batch_size: int, shuffle_seed: int | None = None, augment=None) -> tf.data.Dataset:
+    if is_text(x):
+        x = x.reshape(-1, 1).astype(str)  # the text models take (batch, 1) strings
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle_seed is not None:
         ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
@@ -191,7 +222,7 @@ def predict_batched(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """Model outputs for many inputs at once (batched, no per-sample overhead). Text arrays
     go in as tf.string tensors (Keras refuses NumPy string arrays)."""
     def as_input(chunk):
-        return tf.constant(chunk) if chunk.dtype.kind in "OUS" else chunk
+        return tf.constant(chunk.reshape(-1, 1).astype(str)) if is_text(chunk) else chunk
 
     return np.concatenate([np.asarray(model.predict_on_batch(as_input(x[i:i + batch_size])))
                            for i in range(0, len(x), batch_size)])
@@ -240,9 +271,15 @@ def train(
     progress=None,
     verbose: int = 0,
     dataset: Dataset | None = None,
+    build_overrides: dict | None = None,
 ) -> TrainResult:
-    """Train the registry model ``key`` and evaluate it on the full test set."""
+    """Train the registry model ``key`` and evaluate it on the full test set.
+
+    ``convergence_threshold`` defaults to the registry's (0 switches it off);
+    ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
     spec = registry.get(key)
+    if convergence_threshold is None:
+        convergence_threshold = spec.convergence_threshold
     epochs = epochs or spec.epochs
     batch_size = batch_size or spec.batch_size
     seed = spec.seed if seed is None else seed
@@ -256,8 +293,8 @@ def train(
     train_ds = make_pipeline(data.x_train, data.y_train, batch_size, shuffle_seed=seed, augment=augment)
     val_ds = make_pipeline(data.x_val, data.y_val, 1000)
 
-    # Build.
-    model = spec.build()
+    # Build. A text model learns its vocabulary from the training reviews first.
+    model = spec.build(adapt_texts=data.x_train) if is_text(data.x_train) else spec.build(**(build_overrides or {}))
     steps = epochs * int(np.ceil(len(data.x_train) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(spec.learning_rate, decay_steps=steps, alpha=0.02)
     model.compile(
@@ -265,9 +302,20 @@ def train(
         **TASKS[spec.task],
     )
 
+    # Warm up the embedding: a few quick epochs of "average the word vectors, then one neuron"
+    # give every word a vector that already leans positive or negative; the recurrent layer
+    # then starts from words that mean something and learns how they combine ("not good").
+    if spec.embedding_warmup_epochs:
+        warmup_embedding(model, train_ds, val_ds, spec.embedding_warmup_epochs, verbose)
+
     # Train.
     timer = EpochTimer()
     all_callbacks = [timer, *(callbacks or [])]
+    early = None
+    if spec.patience:
+        early = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=spec.patience,
+                                              restore_best_weights=True)
+        all_callbacks.append(early)
     convergence = None
     if convergence_threshold:
         convergence = ConvergenceStop(convergence_threshold)
@@ -291,6 +339,8 @@ def train(
         "epochs": epochs_run,
         "epochs_requested": epochs,
         "converged_epoch": convergence.converged_epoch if convergence else None,
+        "best_epoch": (int(np.argmax(history.history["val_accuracy"])) + 1) if early else None,
+        "embedding_warmup_epochs": spec.embedding_warmup_epochs or None,
         "batch_size": batch_size,
         "learning_rate": spec.learning_rate,
         "seed": seed,
@@ -306,6 +356,15 @@ def train(
         "command": f"python -m models train {key} --epochs {epochs} --batch-size {batch_size} --seed {seed}",
     }
     return TrainResult(model, metadata)
+
+
+def warmup_embedding(model, train_ds, val_ds, epochs: int, verbose: int = 0) -> None:
+    """Train ``model``'s Embedding layer inside a bag-of-words classifier that shares it."""
+    embedding = next(layer for layer in model.layers if isinstance(layer, keras.layers.Embedding))
+    x = keras.layers.GlobalAveragePooling1D(name="warmup_average")(embedding.output)
+    warmup = keras.Model(model.input, keras.layers.Dense(1, activation="sigmoid", name="warmup_head")(x))
+    warmup.compile(optimizer=keras.optimizers.Adam(1e-3), **TASKS["binary"])
+    warmup.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
 
 
 def describe_layers(model) -> list[dict]:

@@ -33,23 +33,26 @@ def require_router() -> None:
 
 @dataclass
 class Loaded:
-    """A registry model ready to predict, or why it is not."""
+    """A registry model ready to use, or why it is not. ``runner`` is what the pages call:
+    a compiled ``inference.Predictor`` for image models, a ``text.SentimentReader`` for
+    review models."""
 
     spec: registry.ModelSpec
-    predictor: object | None
+    runner: object | None
     error: str | None = None
 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def _load(key: str) -> Loaded:
-    from models import inference, store
+    from models import inference, store, text
 
     spec = registry.get(key)
     try:
         model = store.load_pretrained(key)
     except store.ModelUnavailable as error:
         return Loaded(spec, None, str(error))
-    return Loaded(spec, inference.Predictor(model).warm_up())
+    runner = text.SentimentReader(model) if spec.dataset == "imdb" else inference.Predictor(model)
+    return Loaded(spec, runner.warm_up())
 
 
 def loaded_models(dataset: str) -> dict[str, Loaded]:
@@ -64,18 +67,26 @@ def loaded_models(dataset: str) -> dict[str, Loaded]:
     return result
 
 
+def usable(models: dict[str, Loaded]) -> dict[str, Loaded]:
+    """The loaded models; a warning on the page for each one that is not."""
+    for m in models.values():
+        if m.error:
+            st.warning(f"**{m.spec.title}** is unavailable: {m.error}")
+    return {k: m for k, m in models.items() if m.runner is not None}
+
+
 @st.cache_resource(show_spinner="Preparing the feature-map view…")
 def feature_maps(key: str):
     from models import inspect
 
-    return inspect.FeatureMaps(_load(key).predictor.model)
+    return inspect.FeatureMaps(_load(key).runner.model)
 
 
 @st.cache_resource(show_spinner="Preparing the hidden-state view…")
 def hidden_states(key: str):
     from models import inspect
 
-    return inspect.HiddenStates(_load(key).predictor.model)
+    return inspect.HiddenStates(_load(key).runner.model)
 
 
 @st.cache_data(show_spinner="Loading the MNIST test digits…")
@@ -88,3 +99,46 @@ def mnist_test_set():
         return mnist.load_test("mnist", allow_download=False), None
     except sources.DataUnavailable as error:
         return None, str(error)
+
+
+@st.cache_data(show_spinner="Loading the IMDB test reviews…")
+def imdb_test_set():
+    """The 25,000 test reviews and labels, or None with a message when the data is not here."""
+    from data import imdb
+
+    try:
+        return imdb.load(allow_download=False)[1], None
+    except sources.DataUnavailable as error:
+        return None, str(error)
+
+
+def offer_download(dataset: sources.DatasetFile, message: str, size: str, on_done) -> None:
+    """A dataset is not on this machine: say so, and offer to fetch it with a progress bar."""
+    st.info(message)
+    if st.button(f"Download {dataset.title} now ({size})", key=f"download_{dataset.name}"):
+        bar = st.progress(0.0, text=f"Downloading {dataset.title}…")
+
+        def show(done, total):
+            bar.progress(min(done / total, 1.0) if total else 0.0,
+                         text=f"Downloading {dataset.title}… {done / 1e6:.1f} MB")
+
+        try:
+            sources.ensure(dataset, progress=show)
+        except sources.DataUnavailable as error:
+            st.error(str(error))
+            return
+        on_done()
+        st.rerun()
+
+
+# -- Opening the LSTM gates page on another page's input ---------------------------------------
+
+GATES_REQUEST = "gates_request"  # read (and removed) by pages/gates.py
+
+
+def open_gate_view(model_key: str, **given) -> None:
+    """Switch to the LSTM gates page showing ``model_key`` on this input: ``image=`` a 28×28
+    float array in 0..1 (digit models) or ``text=`` a string (review models). Call it in a
+    button's branch: ``if st.button(...): shared.open_gate_view("mnist_lstm", image=x)``."""
+    st.session_state[GATES_REQUEST] = {"model": model_key, **given}
+    st.switch_page("pages/gates.py")

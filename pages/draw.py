@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from data import digits, mnist, sources
+from data import digits, mnist
 from models import equations, inference
 from pages import _charts as charts
 from pages import _shared as shared
@@ -58,26 +58,10 @@ def uploaded_input():
     return image, None
 
 
-def offer_download():
-    """The MNIST file is not here: say so, and offer to fetch it with a progress bar."""
-    _, message = shared.mnist_test_set()
-    st.info(message)
-    if st.button("Download MNIST now (11 MB)"):
-        bar = st.progress(0.0, text="Downloading MNIST…")
-        try:
-            sources.ensure(mnist.MNIST, progress=lambda done, total: bar.progress(
-                min(done / total, 1.0) if total else 0.0, text=f"Downloading MNIST… {done / 1e6:.1f} MB"))
-        except sources.DataUnavailable as error:
-            st.error(str(error))
-            return
-        shared.mnist_test_set.clear()
-        st.rerun()
-
-
 def mnist_input():
-    test_set, _ = shared.mnist_test_set()
+    test_set, message = shared.mnist_test_set()
     if test_set is None:
-        offer_download()
+        shared.offer_download(mnist.MNIST, message, "11 MB", shared.mnist_test_set.clear)
         return None, None
     x_test, y_test = test_set
     another = st.button("Another digit", icon=":material/casino:", key="another_digit")
@@ -92,10 +76,7 @@ def mnist_input():
 def digit_lab():
     """Input, prediction and inside views; a stroke reruns only this fragment."""
     models = shared.loaded_models("mnist")
-    ready = {k: m for k, m in models.items() if m.predictor is not None}
-    for m in models.values():
-        if m.error:
-            st.warning(f"**{m.spec.title}** is unavailable: {m.error}")
+    ready = shared.usable(models)
     if not ready:
         st.error("No digit model is available. Train one with `python -m models train mnist_cnn`.")
         return
@@ -129,7 +110,7 @@ def digit_lab():
             else:
                 st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
             return
-        probabilities = inference.predict_each({k: m.predictor for k, m in ready.items()}, prepared.image)
+        probabilities = inference.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
         verdict = inference.agreement(probabilities)
         lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
         lead_p = probabilities[lead]
@@ -158,9 +139,10 @@ def digit_lab():
 def inside_views(ready: dict, image28: np.ndarray):
     from models import inspect
 
-    conv_keys = [k for k, m in ready.items() if inspect.conv_layers(m.predictor.model)]
-    rnn_keys = [k for k, m in ready.items() if inspect.recurrent_layers(m.predictor.model)]
-    tab_conv, tab_rnn = st.tabs([":material/grid_view: CNN feature maps", ":material/replay: Recurrent memory, row by row"])
+    conv_keys = [k for k, m in ready.items() if inspect.conv_layers(m.runner.model)]
+    rnn_keys = [k for k, m in ready.items() if inspect.recurrent_layers(m.runner.model)]
+    tab_conv, tab_rnn = st.tabs([":material/grid_view: CNN feature maps",
+                                 ":material/replay: Recurrent memory, row by row"])
     with tab_conv:
         if not conv_keys:
             st.info("No convolutional model is loaded.")
@@ -195,6 +177,9 @@ def inside_views(ready: dict, image28: np.ndarray):
             if trace.probabilities is not None:
                 st.latex(equations.SOFTMAX_READOUT)
             st.markdown(equations.RECURRENT_TEXT.get(trace.layer_type, ""))
+            if trace.layer_type == "LSTM" and st.button("Watch its gates on this digit, step by step",
+                                                        icon=":material/tune:", key="open_gates"):
+                shared.open_gate_view(key, image=image28)  # the LSTM gates page, with this 28×28 input
 
 
 digit_lab()

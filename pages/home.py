@@ -12,31 +12,50 @@ shared.require_router()
 
 st.title("CNN · RNN · LSTM Explorer")
 st.markdown(
-    "Draw a digit and watch four networks read it: a **convolutional network** that looks at "
-    "the whole picture through small filters, and three **recurrent networks** that read it "
-    "one row at a time, remembering what they have seen."
+    "See what neural networks do inside. A **convolutional network** looks at a whole picture "
+    "through small filters; **recurrent networks** read a sequence one step at a time — the rows "
+    "of a digit, the words of a review — and carry a memory from step to step."
 )
 
+# (page file, title, icon, what a student does there)
+PAGE_CARDS = [
+    ("pages/draw.py", "Draw a digit", ":material/draw:",
+     "Draw with the mouse (or upload a photo, or pick a real MNIST digit). See what each model thinks, "
+     "the 28×28 picture it really sees, the CNN's feature maps and the recurrent memory row by row."),
+    ("pages/gates.py", "LSTM gates", ":material/tune:",
+     "Train a small LSTM on a sine or cosine wave in seconds (or take the pretrained one), see it forecast, "
+     "then step through time and watch its input, forget and output gates open and close, with the numbers."),
+    ("pages/review.py", "Type a review", ":material/rate_review:",
+     "Type a movie review and watch four recurrent networks read it word by word: see \"not\" flip "
+     "\"good\", and which words the models do not know."),
+]
+
 st.subheader("Pages")
-left, right = st.columns(2)
-with left, st.container(border=True):
-    st.page_link("pages/draw.py", label="**Draw a digit**", icon=":material/draw:")
-    st.write(
-        "Draw with the mouse (or upload a photo, or pick a real MNIST digit). See what each "
-        "model thinks, the 28×28 picture it really sees, the CNN's feature maps and the LSTM's "
-        "memory row by row."
-    )
+for column, (path, title, icon, text) in zip(st.columns(len(PAGE_CARDS)), PAGE_CARDS):
+    with column, st.container(border=True):
+        st.page_link(path, label=f"**{title}**", icon=icon)
+        st.write(text)
+
+# (dataset, heading, what the accuracy is measured on)
+MODEL_GROUPS = [
+    ("mnist", "Digits", "all 10,000 MNIST test digits"),
+    ("imdb", "Reviews", "all 25,000 IMDB test reviews"),
+]
 
 st.subheader("Models")
-st.caption("Accuracy on all 10,000 MNIST test digits, measured when the shipped model was trained.")
-specs = registry.for_dataset("mnist")
-for column, spec in zip(st.columns(len(specs)), specs):
-    meta = registry.load_metadata(spec.key)
-    with column, st.container(border=True):
-        st.markdown(f"**{spec.title}**")
-        if meta and spec.pretrained_path.is_file():
-            st.metric("test accuracy", f"{meta['test_accuracy']:.2%}")
-            st.caption(f"{meta['params']:,} parameters · {meta['epochs']} epochs")
-        else:
-            st.warning(f"Not trained yet. Run `python -m models train {spec.key}`.")
-        st.write(spec.summary)
+st.caption("Each shipped model's accuracy, measured on the full test set when it was trained.")
+for dataset, heading, measured_on in MODEL_GROUPS:
+    specs = registry.for_dataset(dataset)
+    if not specs:
+        continue
+    st.markdown(f"**{heading}** — accuracy on {measured_on}")
+    for column, spec in zip(st.columns(len(specs)), specs):
+        meta = registry.load_metadata(spec.key)
+        with column, st.container(border=True):
+            st.markdown(f"**{spec.title}**")
+            if meta and spec.pretrained_path.is_file() and "test_accuracy" in meta:
+                st.metric("test accuracy", f"{meta['test_accuracy']:.2%}")
+                st.caption(f"{meta['params']:,} parameters · {meta['epochs']} epochs")
+            else:
+                st.warning(f"Not trained yet. Run `python -m models train {spec.key}`.")
+            st.write(spec.summary)

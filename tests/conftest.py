@@ -41,6 +41,24 @@ def mnist_path() -> Path:
     return require("mnist.npz")
 
 
+@pytest.fixture(autouse=True)
+def like_a_running_server(monkeypatch):
+    """AppTest resets Streamlit's legacy pages/ flag before every run, as if each run were the
+    first of a fresh server; pages/_shared.require_router then reruns the script to route it
+    through app.py, and that rerun drops the run's button clicks. A real server resets the
+    flag once per process. Here AppTest's reset lands on a subclass, so the flag stays as
+    st.navigation left it and clicks reach the page, as they do in the browser."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    monkeypatch.setattr(app_test, "PagesManager", type("ServerPagesManager", (PagesManager,), {}))
+
+
+@pytest.fixture(scope="session")
+def imdb_path() -> Path:
+    return require("imdb_reviews.csv.gz")
+
+
 @pytest.fixture(scope="session")
 def mnist_test(mnist_path):
     from data import mnist

@@ -24,7 +24,10 @@ def test_home_lists_pages_and_model_accuracies():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics  # one card per trained model
     assert all(v.endswith("%") for v in metrics.values())
-    assert len(at.metric) == 4
+    from models import registry
+
+    trained = [s for s in registry.MODELS.values() if "test_accuracy" in (registry.load_metadata(s.key) or {})]
+    assert len(at.metric) == len(trained) >= 8
 
 
 def test_draw_page_prompts_before_anything_is_drawn():
@@ -85,3 +88,69 @@ def test_shared_agreement_logic():
     v = inference.agreement(p)
     assert v["picks"] == {"a": 3, "b": 3, "c": 5} and v["majority"] == 3 and not v["all_agree"]
     assert v["unsure"] == ["b"]
+
+
+# -- Review page ---------------------------------------------------------------------------------
+
+
+def review_page() -> AppTest:
+    at = app().run()
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    return at
+
+
+def test_review_page_reads_the_default_example():
+    at = review_page()
+    assert len(at.metric) == 4  # one verdict per IMDB model
+    assert {m.value for m in at.metric} <= {"positive", "negative"}
+    assert at.subheader[0].value == "What they think"
+
+
+def test_review_page_typed_review_and_examples():
+    at = review_page()
+    at.text_area(key="review_text").input("An absolute masterpiece. I loved every minute of it.").run()
+    assert not at.exception
+    assert all(m.value == "positive" for m in at.metric)
+    assert any("agree" in s.value for s in at.success)
+    at.text_area(key="review_text").input("Terrible, boring and far too long. Avoid.").run()
+    assert all(m.value == "negative" for m in at.metric)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "Type a review"),
+    ("   \n  ", "Type a review"),
+    ("!!! ??? 🎬🍿🎬", "no words to read"),
+])
+def test_review_page_bad_inputs_get_a_message(bad, message):
+    at = review_page()
+    at.text_area(key="review_text").input(bad).run()
+    assert not at.exception
+    shown = " ".join(e.value for e in [*at.info, *at.warning])
+    assert message in shown
+    assert not at.metric
+
+
+def test_review_page_long_and_foreign_text_is_handled():
+    at = review_page()
+    at.text_area(key="review_text").input("great " * 3000).run()
+    assert not at.exception
+    assert any("read only the last" in c.value for c in at.caption)
+    at.text_area(key="review_text").input("Ceci est un film magnifique, vraiment très émouvant et bien joué.").run()
+    assert not at.exception
+    assert any("not among the 10,000" in c.value for c in at.caption)
+
+
+def test_review_page_user_text_is_never_html():
+    at = review_page()
+    at.text_area(key="review_text").input("<script>alert(1)</script> <b>great</b> film").run()
+    assert not at.exception
+    assert all("<script>" not in md.value for md in at.markdown)
+
+
+def test_review_page_random_real_review(imdb_path):
+    at = review_page()
+    at.button(key="random_review").click().run()
+    assert not at.exception
+    assert any("true label" in c.value for c in at.caption)
+    assert len(at.metric) == 4

@@ -86,3 +86,31 @@ def test_unknown_model_and_offline_data_are_clear(tmp_path):
     assert proc.returncode == 3
     assert "EXPLORER_DATA_DIR" in proc.stderr and "mnist.npz" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_predict_text_and_text_file(tmp_path):
+    reviews = tmp_path / "reviews.txt"
+    reviews.write_text("A wonderful, moving film with a brilliant cast.\n\nDull, stupid and far too long.\n")
+    out = json.loads(cli("predict", "imdb_lstm", "--text-file", str(reviews), "--text", "I loved it, great fun.",
+                         "--json", check=True).stdout)
+    assert [r["text"] for r in out] == ["I loved it, great fun.", "A wonderful, moving film with a brilliant cast.",
+                                        "Dull, stupid and far too long."]
+    assert [r["label"] for r in out] == ["positive", "positive", "negative"]
+    assert all(0 <= r["probability"] <= 1 for r in out)
+    assert out[2]["probability"] < 0.5 < out[1]["probability"]
+
+
+def test_predict_text_bad_input():
+    proc = cli("predict", "imdb_lstm", "--text", "!!! 🍿🍿", "--text", "good", "--json")
+    assert proc.returncode == 1 and "no words to read" in proc.stderr and "Traceback" not in proc.stderr
+    assert [r["text"] for r in json.loads(proc.stdout)] == ["good"]
+    proc = cli("predict", "imdb_lstm")
+    assert proc.returncode == 2 and "--text" in proc.stderr
+    proc = cli("predict", "mnist_cnn", "--text", "seven")
+    assert proc.returncode == 2 and "images" in proc.stderr
+
+
+def test_evaluate_imdb_json(imdb_path):
+    out = json.loads(cli("evaluate", "imdb_gru", "--json", check=True).stdout)
+    assert out["n"] == 25_000 and out["accuracy"] > 0.85
+    assert np.array(out["confusion_matrix"]).sum() == 25_000

@@ -85,3 +85,42 @@ def test_damaged_model_file_is_reported_not_raised_as_a_crash(tmp_path):
         store.load_model(bad)
     with pytest.raises(store.ModelUnavailable, match="missing"):
         store.load_model(tmp_path / "absent.keras")
+
+
+def test_text_model_round_trip_keeps_its_vocabulary(tmp_path):
+    """A saved review model reads raw text exactly as before saving (the vocabulary is state,
+    not a weight, and must travel with the file)."""
+    from models import architectures, text
+
+    texts = np.array(["a good film", "a bad film", "great acting", "boring plot"] * 3, dtype=object)
+    model = architectures.imdb_recurrent(units=4, embed_dim=4, adapt_texts=texts, vocab_size=20, sequence_length=6)
+    loaded = store.load_model(store.save_model(model, tmp_path / "r.keras"))
+    assert loaded.get_layer("vectorize").get_vocabulary() == model.get_layer("vectorize").get_vocabulary()
+    x = text.as_model_input(["a good film", "boring plot and bad acting", "zebra"])
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), atol=1e-6)
+
+
+IMDB_KEYS = [spec.key for spec in registry.for_dataset("imdb")]
+
+
+@pytest.fixture(scope="module")
+def small_imdb(imdb_path):
+    data = training.load_dataset("imdb", train_limit=600)
+    rng = np.random.default_rng(0)
+    pick = rng.choice(len(data.x_test), 300, replace=False)
+    data.x_test, data.y_test = data.x_test[pick], data.y_test[pick]
+    return data
+
+
+@pytest.mark.parametrize("key", IMDB_KEYS)
+def test_each_review_model_learns_on_a_slice(key, small_imdb):
+    """Two epochs on 600 reviews (plus their snippets): the loss drops, the model reads raw text."""
+    from models import text
+
+    result = training.train(key, epochs=2, batch_size=32, dataset=small_imdb)
+    losses = result.metadata["history"]["loss"]
+    assert losses[1] < losses[0]
+    assert np.array(result.metadata["confusion_matrix"]).sum() == 300
+    assert result.metadata["embedding_warmup_epochs"] == registry.get(key).embedding_warmup_epochs
+    p = np.asarray(result.model(text.as_model_input(["a wonderful film", "an awful film"])))
+    assert p.shape == (2, 1) and np.all((0 <= p) & (p <= 1))

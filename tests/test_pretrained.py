@@ -35,3 +35,38 @@ def test_pretrained_files_are_small_and_documented(spec, mnist_path):
     assert set(meta["history"]) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(meta["history"]["loss"]) == meta["epochs"]
     assert meta["data_sha256"] == sources.sha256_of(mnist_path)
+
+
+IMDB_SPECS = registry.for_dataset("imdb")
+
+
+@pytest.fixture(scope="module")
+def imdb_test(imdb_path):
+    from data import imdb
+
+    return imdb.load(allow_download=False)[1]
+
+
+@pytest.mark.parametrize("spec", IMDB_SPECS, ids=lambda s: s.key)
+def test_imdb_pretrained_meets_its_target_on_all_test_reviews(spec, imdb_test):
+    texts, labels = imdb_test
+    model = store.load_pretrained(spec.key)
+    result = training.evaluate(model, texts, labels, "binary")
+    assert result["n"] == 25_000
+    assert result["accuracy"] >= spec.target_accuracy, f"{spec.key}: {result['accuracy']:.4f}"
+    meta = registry.load_metadata(spec.key)
+    assert meta["test_accuracy"] == pytest.approx(result["accuracy"], abs=5e-4)
+    assert np.array(meta["confusion_matrix"]).shape == (2, 2)
+
+
+@pytest.mark.parametrize("spec", IMDB_SPECS, ids=lambda s: s.key)
+def test_imdb_pretrained_reads_raw_text(spec):
+    """The .keras file alone (no Python preprocessing) turns raw strings into a verdict."""
+    from models import text
+
+    model = store.load_pretrained(spec.key)
+    p = np.asarray(model(text.as_model_input([
+        "An absolute masterpiece, moving and beautifully acted. I loved it.",
+        "Terrible. Boring, stupid and far too long. The worst film of the year."])))[:, 0]
+    assert p[0] > 0.7 and p[1] < 0.3
+    assert spec.pretrained_path.stat().st_size < 10 * 1024 * 1024

@@ -17,3 +17,10 @@ def test_readme_has_exactly_two_setup_commands():
 def test_ci_runs_the_readme_test_command_verbatim():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert commands()[1] in [line.strip() for line in ci]
+
+
+def test_readme_models_table_matches_the_shipped_metadata():
+    from benchmarks import models_table
+
+    readme = (ROOT / "README.md").read_text()
+    assert models_table.readme_table(readme) == models_table.table()

@@ -1,0 +1,57 @@
+"""The README's table of models, made from the shipped metadata (pretrained/*.json).
+
+    python -m benchmarks.models_table           # print it
+    python -m benchmarks.models_table --write   # replace the table in README.md
+
+tests/test_readme.py checks that the README's table is the one this prints, so the README
+never reports an accuracy that the shipped files do not have.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+START, END = "<!-- models-table:start -->", "<!-- models-table:end -->"
+
+
+def table() -> str:
+    from models import registry
+
+    lines = ["| key | model | dataset | parameters | epochs | s/epoch | test accuracy | target |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]
+    for spec in registry.MODELS.values():
+        meta = registry.load_metadata(spec.key)
+        if not meta or "test_accuracy" not in meta:
+            continue
+        seconds = sorted(meta["seconds_per_epoch"])[len(meta["seconds_per_epoch"]) // 2]
+        lines.append(f"| `{spec.key}` | {spec.title} | {spec.dataset} | {meta['params']:,} | {meta['epochs']} | "
+                     f"{seconds:.0f} | **{meta['test_accuracy']:.2%}** | {spec.target_accuracy:.1%} |")
+    return "\n".join(lines)
+
+
+def readme_table(readme: str) -> str:
+    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme, re.S)
+    return match.group(1) if match else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    if not args.write:
+        print(table())
+        return
+    path = ROOT / "README.md"
+    readme = path.read_text()
+    new = re.sub(re.escape(START) + r"\n.*?\n" + re.escape(END), lambda _: f"{START}\n{table()}\n{END}", readme,
+                 flags=re.S)
+    path.write_text(new)
+
+
+if __name__ == "__main__":
+    main()

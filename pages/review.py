@@ -1,0 +1,131 @@
+"""Type a review: four recurrent networks read it word by word and say how positive it is."""
+
+import numpy as np
+import streamlit as st
+
+from models import equations, text
+from pages import _charts as charts
+from pages import _shared as shared
+
+shared.require_router()
+
+st.title(":material/rate_review: Type a review")
+st.caption("Four recurrent networks trained on 25,000 IMDB movie reviews read your text one word at a "
+           "time. Watch how sure each one is that the review is positive after every word.")
+
+ready = shared.usable(shared.loaded_models("imdb"))
+if not ready:
+    st.error("No review model is available. Train one with `python -m models train imdb_lstm`.")
+    st.stop()
+
+# -- Input ---------------------------------------------------------------------------------------
+
+if "review_text" not in st.session_state:
+    st.session_state["review_text"] = text.EXAMPLES["Negation"]
+
+
+def use_example():
+    choice = st.session_state.get("review_example")
+    if choice:
+        st.session_state["review_text"] = text.EXAMPLES[choice]
+        st.session_state.pop("review_truth", None)
+
+
+def use_random_review():
+    test_set, message = shared.imdb_test_set()
+    if test_set is None:
+        st.session_state["review_data_message"] = message
+        return
+    st.session_state.pop("review_data_message", None)
+    texts, labels = test_set
+    i = int(np.random.default_rng().integers(len(texts)))
+    st.session_state["review_text"] = texts[i]
+    st.session_state["review_truth"] = (i, int(labels[i]))
+    st.session_state["review_example"] = None
+
+
+left, right = st.columns([3, 1], gap="large")
+with right:
+    st.pills("Examples", list(text.EXAMPLES), key="review_example", on_change=use_example)
+    st.button("A random real test review", icon=":material/casino:", on_click=use_random_review,
+              key="random_review")
+    if message := st.session_state.get("review_data_message"):
+        from data import imdb
+
+        shared.offer_download(imdb.IMDB, message, "84 MB", shared.imdb_test_set.clear)
+with left:
+    review = st.text_area("Your review", key="review_text", height=150, max_chars=text.MAX_CHARACTERS,
+                          placeholder="Type a movie review in English…")
+    truth = st.session_state.get("review_truth")
+    if truth and truth[0] is not None:
+        st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
+
+if not review.strip():
+    st.info("Type a review (or pick an example) to see what the models think.", icon=":material/edit:")
+    st.stop()
+
+readings = text.read_review({k: m.runner for k, m in ready.items()}, review)
+first = next(iter(readings.values())).tokens
+if first.read == 0:
+    st.warning("There are no words to read here — only punctuation, symbols or emoji. Type a few words "
+               "in English.")
+    st.stop()
+
+# -- Verdicts ------------------------------------------------------------------------------------
+
+st.subheader("What they think")
+verdicts = {k: r.probability > 0.5 for k, r in readings.items()}
+for column, (key, reading) in zip(st.columns(len(readings)), readings.items()):
+    with column, st.container(border=True):
+        p = reading.probability
+        st.metric(ready[key].spec.title, "positive" if p > 0.5 else "negative", f"P(positive) = {p:.0%}",
+                  delta_color="normal" if p > 0.5 else "inverse")
+if len(set(verdicts.values())) == 1:
+    st.success(f"All {len(verdicts)} models agree: **{'positive' if next(iter(verdicts.values())) else 'negative'}**.")
+else:
+    pos = [ready[k].spec.title for k, v in verdicts.items() if v]
+    neg = [ready[k].spec.title for k, v in verdicts.items() if not v]
+    st.warning(f"The models disagree: positive for {', '.join(pos)}; negative for {', '.join(neg)}.")
+unsure = [ready[k].spec.title for k, r in readings.items() if abs(r.probability - 0.5) < 0.15]
+if unsure:
+    st.info(f"Not sure ({', '.join(unsure)}: between 35% and 65%). Mixed or unusual reviews are hard.")
+
+# -- Word by word --------------------------------------------------------------------------------
+
+st.subheader("Word by word")
+chart_col, eq_col = st.columns([2.2, 1], gap="large")
+with chart_col:
+    curves = {ready[k].spec.title: r.trajectory for k, r in readings.items()}
+    st.altair_chart(charts.sentiment_trajectory(curves, first.seen()))
+    notes = []
+    if first.truncated:
+        notes.append(f"The review has {len(first.words)} words; the models read only the last "
+                     f"{first.read} (where reviews usually give their verdict; they were trained that "
+                     "way), so the beginning is ignored.")
+    unknown = first.unknown
+    if unknown:
+        notes.append(f"{len(unknown)} of {first.read} words are not among the 10,000 the models know; they "
+                     "read them as `[UNK]`.")
+        if len(unknown) > 0.5 * first.read:
+            notes.append("Most words are unknown: is the review in English?")
+    for note in notes:
+        st.caption(note)
+with eq_col:
+    st.markdown("Each model's state is updated once per word $x_t$ (its embedding vector); the "
+                "probability is the sigmoid head applied to the state after word $t$.")
+    st.markdown("**SimpleRNN**")
+    st.latex(equations.RECURRENT["SimpleRNN"][0])
+    st.markdown("**LSTM**")
+    for eq in equations.RECURRENT["LSTM"]:
+        st.latex(eq)
+    st.latex(r"P_t(\text{positive}) = \sigma(v^\top h_t + d)")
+    st.caption("The BiLSTM also reads backwards, so its curve is its answer for each prefix of the review.")
+    if "imdb_lstm" in ready and st.button("Watch the LSTM's gates on this review", icon=":material/tune:",
+                                          key="open_gates"):
+        shared.open_gate_view("imdb_lstm", text=review)
+
+with st.expander("The words the models actually see", icon=":material/text_fields:"):
+    shown = [w if i != text.OOV else f"[UNK:{word}]" for w, i, word in zip(first.seen(), first.ids, first.read_words)]
+    st.code(("[…beginning not read] " if first.truncated else "") + " ".join(shown), language=None, wrap_lines=True)
+    st.caption("Lower-cased, `<br />` and punctuation removed, apostrophes kept; `[UNK:…]` marks words "
+               "outside the 10,000-word vocabulary.")

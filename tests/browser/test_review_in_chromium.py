@@ -1,0 +1,28 @@
+"""Type a review in real Chromium: the verdicts and the word-by-word chart appear."""
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, browser_page, running_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_typed_review_gets_verdicts_and_a_trajectory():
+    with running_app() as url, browser_page() as page:
+        page.goto(url + "/review")
+        wait_for_app(page)
+        box = page.get_by_label("Your review")
+        box.wait_for(timeout=90_000)
+        box.fill("The first half was good, but the ending was not good at all. Boring.")
+        box.press("Control+Enter")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stMetricValue\"]')]"
+            ".some(m => m.innerText.includes('negative'))", timeout=60_000)
+        wait_for_app(page)
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        assert len(values) == 4 and all(v.strip() in ("positive", "negative") for v in values)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.wait_for(timeout=30_000)
+        chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=ARTIFACTS / "review.png", full_page=True)
