@@ -14,8 +14,8 @@ st.set_page_config(page_title="CNN · RNN · LSTM Explorer", page_icon=":materia
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
-    st.Page("pages/gates.py", title="LSTM gates", icon=":material/tune:"),
     st.Page("pages/review.py", title="Type a review", icon=":material/rate_review:"),
+    st.Page("pages/gates.py", title="LSTM gates", icon=":material/tune:"),
 ]
 
 page = st.navigation(PAGES)

@@ -35,8 +35,8 @@ def table() -> str:
 
 
 def readme_table(readme: str) -> str:
-    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme, re.S)
-    return match.group(1) if match else ""
+    match = re.search(re.escape(START) + r"\n(.*?)\n?" + re.escape(END), readme, re.S)
+    return match.group(1).rstrip("\n") if match else ""
 
 
 def main() -> None:
@@ -48,7 +48,7 @@ def main() -> None:
         return
     path = ROOT / "README.md"
     readme = path.read_text()
-    new = re.sub(re.escape(START) + r"\n.*?\n" + re.escape(END), lambda _: f"{START}\n{table()}\n{END}", readme,
+    new = re.sub(re.escape(START) + r"\n.*?" + re.escape(END), lambda _: f"{START}\n{table()}\n{END}", readme,
                  flags=re.S)
     path.write_text(new)
 

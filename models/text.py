@@ -144,13 +144,23 @@ class SentimentReader:
         spec = tf.TensorSpec((None, None), tf.int64)
         self._final = tf.function(lambda ids: self.token_model(ids, training=False), input_signature=[spec],
                                   jit_compile=True)
-        self._steps = None
+        self._steps = self._prefixes = None
         if not self.bidirectional and len(recurrent) == 1:
             steps = self._every_step_output(model, recurrent[0], ids_in)
             if steps is not None:
                 steps_model = keras.Model(ids_in, steps)
                 self._steps = tf.function(lambda ids: steps_model(ids, training=False)[..., 0],
                                           input_signature=[spec], jit_compile=True)
+        if self._steps is None:
+            # Prefixes of a review need not be padded to the full SEQUENCE_LENGTH: the same
+            # layers (a chain from the embedding on) are given ids of any length.
+            ids_any = keras.Input(shape=(None,), dtype="int64", name="word_ids")
+            x = ids_any
+            for layer in model.layers[model.layers.index(embedding):]:
+                x = layer(x)
+            prefix_model = keras.Model(ids_any, x)
+            self._prefixes = tf.function(lambda ids: prefix_model(ids, training=False), input_signature=[spec],
+                                         jit_compile=True)
 
     @staticmethod
     def _every_step_output(model, layer, ids_in):
@@ -198,9 +208,9 @@ class SentimentReader:
         with self._lock:
             if self._steps is not None:
                 return np.asarray(self._steps(tf.constant(padded[None])))[0, :n]
-            rows = min(self.sequence_length, max(8, 1 << (n - 1).bit_length()))
-            prefixes = np.tril(np.ones((rows, self.sequence_length), np.int64)) * padded[None, :]
-            return np.asarray(self._final(tf.constant(prefixes)))[:n, 0]
+            size = min(self.sequence_length, max(8, 1 << (n - 1).bit_length()))  # rows and columns
+            prefixes = np.tril(np.ones((size, size), np.int64)) * padded[None, :size]
+            return np.asarray(self._prefixes(tf.constant(prefixes)))[:n, 0]
 
     def warm_up(self):
         self.trajectory(np.array([2, 3], np.int64))
@@ -235,7 +245,7 @@ EXAMPLES = {
                         "and the music is beautiful. I loved every minute of it.",
     "Clearly negative": "A complete waste of time. The plot makes no sense, the acting is wooden and the "
                         "dialogue is painful. I wanted to leave after twenty minutes.",
-    "Negation": "The trailer looked good, but the film was not good at all.",
+    "Negation": "Everyone said it was good. It was not good at all, just boring and far too long.",
     "Sarcasm": "Oh great, another two hours of my life I will never get back. Truly a masterpiece of boredom.",
     "Mixed": "The actors do their best and the photography is lovely, but the script is weak and the "
              "ending is a mess.",

@@ -81,7 +81,8 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_wo
                          "label": labels[i] if i < len(labels) else str(i + 1), "P(positive)": float(value)})
     data = pd.DataFrame(rows)
     few = len(words) <= max_word_labels
-    x = (alt.X("label:N", sort=labels, title="word read", axis=alt.Axis(labelAngle=-50, labelLimit=120))
+    word_axis = alt.Axis(labelAngle=-50, labelLimit=120, labelOverlap=False)
+    x = (alt.X("label:N", sort=labels, title="word read", axis=word_axis)
          if few else alt.X("step:Q", title="words read", scale=alt.Scale(domain=[1, max(2, len(words))])))
     base = alt.Chart(data).encode(
         x=x,

@@ -115,7 +115,7 @@ def digit_lab():
         lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
         lead_p = probabilities[lead]
         st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
-                  f"{lead_p.max():.0%} sure", delta_color="off")
+                  f"{lead_p.max():.0%} sure", delta_color="off", delta_arrow="off")
         if verdict["all_agree"]:
             st.success(f"All {len(probabilities)} models agree: **{verdict['majority']}**.")
         else:

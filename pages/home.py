@@ -22,12 +22,12 @@ PAGE_CARDS = [
     ("pages/draw.py", "Draw a digit", ":material/draw:",
      "Draw with the mouse (or upload a photo, or pick a real MNIST digit). See what each model thinks, "
      "the 28×28 picture it really sees, the CNN's feature maps and the recurrent memory row by row."),
+    ("pages/review.py", "Type a review", ":material/rate_review:",
+     "Type a movie review and watch four recurrent networks read it word by word: which words push "
+     "them towards positive or negative, where they change their minds, which words they do not know."),
     ("pages/gates.py", "LSTM gates", ":material/tune:",
      "Train a small LSTM on a sine or cosine wave in seconds (or take the pretrained one), see it forecast, "
      "then step through time and watch its input, forget and output gates open and close, with the numbers."),
-    ("pages/review.py", "Type a review", ":material/rate_review:",
-     "Type a movie review and watch four recurrent networks read it word by word: see \"not\" flip "
-     "\"good\", and which words the models do not know."),
 ]
 
 st.subheader("Pages")

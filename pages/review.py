@@ -44,21 +44,21 @@ def use_random_review():
     st.session_state["review_example"] = None
 
 
-left, right = st.columns([3, 1], gap="large")
-with right:
-    st.pills("Examples", list(text.EXAMPLES), key="review_example", on_change=use_example)
+review = st.text_area("Your review", key="review_text", height=130, max_chars=text.MAX_CHARACTERS,
+                      placeholder="Type a movie review in English…")
+truth = st.session_state.get("review_truth")
+if truth and truth[0] is not None:
+    st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
+examples, random_pick = st.columns([3, 1], vertical_alignment="bottom")
+with examples:
+    st.pills("Or try an example", list(text.EXAMPLES), key="review_example", on_change=use_example)
+with random_pick:
     st.button("A random real test review", icon=":material/casino:", on_click=use_random_review,
               key="random_review")
-    if message := st.session_state.get("review_data_message"):
-        from data import imdb
+if message := st.session_state.get("review_data_message"):
+    from data import imdb
 
-        shared.offer_download(imdb.IMDB, message, "84 MB", shared.imdb_test_set.clear)
-with left:
-    review = st.text_area("Your review", key="review_text", height=150, max_chars=text.MAX_CHARACTERS,
-                          placeholder="Type a movie review in English…")
-    truth = st.session_state.get("review_truth")
-    if truth and truth[0] is not None:
-        st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
+    shared.offer_download(imdb.IMDB, message, "84 MB", shared.imdb_test_set.clear)
 
 if not review.strip():
     st.info("Type a review (or pick an example) to see what the models think.", icon=":material/edit:")
@@ -79,7 +79,7 @@ for column, (key, reading) in zip(st.columns(len(readings)), readings.items()):
     with column, st.container(border=True):
         p = reading.probability
         st.metric(ready[key].spec.title, "positive" if p > 0.5 else "negative", f"P(positive) = {p:.0%}",
-                  delta_color="normal" if p > 0.5 else "inverse")
+                  delta_color="green" if p > 0.5 else "red", delta_arrow="off")
 if len(set(verdicts.values())) == 1:
     st.success(f"All {len(verdicts)} models agree: **{'positive' if next(iter(verdicts.values())) else 'negative'}**.")
 else:
@@ -119,7 +119,9 @@ with eq_col:
     for eq in equations.RECURRENT["LSTM"]:
         st.latex(eq)
     st.latex(r"P_t(\text{positive}) = \sigma(v^\top h_t + d)")
-    st.caption("The BiLSTM also reads backwards, so its curve is its answer for each prefix of the review.")
+    st.caption("The BiLSTM also reads backwards, so its curve is its answer for each prefix of the review. "
+               "These small models learn what single words mean well, and negation only partly: "
+               "try \"not good\" on its own.")
     if "imdb_lstm" in ready and st.button("Watch the LSTM's gates on this review", icon=":material/tune:",
                                           key="open_gates"):
         shared.open_gate_view("imdb_lstm", text=review)
