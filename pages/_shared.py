@@ -142,3 +142,23 @@ def open_gate_view(model_key: str, **given) -> None:
     button's branch: ``if st.button(...): shared.open_gate_view("mnist_lstm", image=x)``."""
     st.session_state[GATES_REQUEST] = {"model": model_key, **given}
     st.switch_page("pages/gates.py")
+
+
+def random_mnist_digit(state_key: str, button_key: str):
+    """A random MNIST test digit, kept in ``st.session_state[state_key]`` until the "Another
+    digit" button is pressed: ``(uint8 28x28 image, true label, index)``. Without the data, an
+    offer to download it and None."""
+    from data import mnist
+
+    test_set, message = mnist_test_set()
+    if test_set is None:
+        offer_download(mnist.MNIST, message, "11 MB", mnist_test_set.clear)
+        return None
+    x_test, y_test = test_set
+    another = st.button("Another digit", icon=":material/casino:", key=button_key)
+    if another or state_key not in st.session_state:
+        import numpy as np
+
+        st.session_state[state_key] = int(np.random.default_rng().integers(len(x_test)))
+    index = st.session_state[state_key]
+    return x_test[index], int(y_test[index]), index

@@ -59,17 +59,12 @@ def uploaded_input():
 
 
 def mnist_input():
-    test_set, message = shared.mnist_test_set()
-    if test_set is None:
-        shared.offer_download(mnist.MNIST, message, "11 MB", shared.mnist_test_set.clear)
+    picked = shared.random_mnist_digit("mnist_index", "another_digit")
+    if picked is None:
         return None, None
-    x_test, y_test = test_set
-    another = st.button("Another digit", icon=":material/casino:", key="another_digit")
-    if another or "mnist_index" not in st.session_state:
-        st.session_state["mnist_index"] = int(np.random.default_rng().integers(len(x_test)))
-    index = st.session_state["mnist_index"]
-    st.image(enlarge(x_test[index] / 255.0), caption=f"test digit #{index}", width=CANVAS_SIZE, clamp=True)
-    return x_test[index], f"True label: **{int(y_test[index])}** (test digit #{index})"
+    image, label, index = picked
+    st.image(enlarge(image / 255.0), caption=f"test digit #{index}", width=CANVAS_SIZE, clamp=True)
+    return image, f"True label: **{label}** (test digit #{index})"
 
 
 @st.fragment

@@ -352,16 +352,12 @@ def digit_input(spec: registry.ModelSpec):
                       format_func={"drawing": "Your drawing (from the Draw page)", "mnist": "An MNIST test digit"}.get)
     if choice == "drawing":
         return np.asarray(drawn, np.float32), "your drawing, as the models see it"
-    test_set, message = shared.mnist_test_set()
-    if test_set is None:
-        st.info(f"{message} Draw a digit on the Draw page and open it here instead.")
+    picked = shared.random_mnist_digit("gates_mnist_index", "gates_another")
+    if picked is None:
+        st.caption("Or draw a digit on the Draw page and open it here from there.")
         return None, None
-    x_test, y_test = test_set
-    another = st.button("Another digit", icon=":material/casino:", key="gates_another")
-    if another or "gates_mnist_index" not in st.session_state:
-        st.session_state["gates_mnist_index"] = int(np.random.default_rng().integers(len(x_test)))
-    index = st.session_state["gates_mnist_index"]
-    return x_test[index].astype(np.float32) / 255.0, f"MNIST test digit #{index} (a {int(y_test[index])})"
+    image, label, index = picked
+    return image.astype(np.float32) / 255.0, f"MNIST test digit #{index} (a {label})"
 
 
 def registry_lab(key: str) -> None:
