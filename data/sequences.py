@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from data.dataset import Dataset
+
 TASKS = {
     "sine": "Sine → next sine value",
     "cosine": "Cosine → next cosine value",
@@ -119,20 +121,10 @@ def windows(series: np.ndarray, targets: np.ndarray, window: int) -> tuple[np.nd
     return x[..., None].astype(np.float32), targets[window:window + count, None].astype(np.float32)
 
 
-@dataclass
-class Windows:
-    """Training, validation and test windows of one wave."""
-
-    wave: Wave
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-
-def make_windows(signal: Signal, train_limit: int | None = None) -> Windows:
+def make_windows(signal: Signal, train_limit: int | None = None) -> Dataset:
+    """The wave's training, validation and test windows, ready to train on. Nothing was
+    downloaded, so ``sha256`` is that of the wave's settings: the metadata still says exactly
+    what a model learned from."""
     w = wave(signal)
     parts = []
     for name in ("train", "val", "test"):
@@ -141,7 +133,7 @@ def make_windows(signal: Signal, train_limit: int | None = None) -> Windows:
     x_train, y_train, *rest = parts
     if train_limit:
         x_train, y_train = x_train[:train_limit], y_train[:train_limit]
-    return Windows(w, x_train, y_train, *rest)
+    return Dataset(signal.task, x_train, y_train, *rest, signal.fingerprint(), None)
 
 
 def test_inputs(w: Wave) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from data import imdb, mnist, sequences, sources
+from data.dataset import Dataset
 from models import registry, store
 
 VALIDATION_SIZE = 5000  # the last 5,000 training images; the test set is never seen in training
@@ -89,19 +90,6 @@ class PrintProgress(keras.callbacks.Callback):
 # -- Prepare the data ---------------------------------------------------------------------------
 
 
-@dataclass
-class Dataset:
-    name: str
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    sha256: str  # of the data file(s) used, recorded in the metadata
-    class_names: list[str] | None  # None for regression
-
-
 def _split_validation(x, y, train_limit):
     """The last VALIDATION_SIZE training examples become the validation set."""
     x_fit, y_fit = x[:-VALIDATION_SIZE], y[:-VALIDATION_SIZE]
@@ -137,21 +125,14 @@ def _load_reviews(progress=None, train_limit: int | None = None) -> Dataset:
     return Dataset("imdb", x_fit, y_fit, x_val, y_val, x_test, y_test, sha, imdb.CLASS_NAMES)
 
 
-def sequence_dataset(signal: sequences.Signal, train_limit: int | None = None) -> Dataset:
-    """Windows of a generated wave (data.sequences): nothing to download; ``sha256`` is that of
-    the wave's parameters, so the metadata still says exactly what the model learned from."""
-    w = sequences.make_windows(signal, train_limit)
-    return Dataset(signal.task, w.x_train, w.y_train, w.x_val, w.y_val, w.x_test, w.y_test,
-                   signal.fingerprint(), None)
-
-
 # Every dataset a registry model can learn: name -> loader(progress, train_limit) -> Dataset.
 DATASET_LOADERS = {
     "imdb": _load_reviews,
     "mnist": lambda progress=None, train_limit=None: _load_images("mnist", progress, train_limit),
     "fashion_mnist": lambda progress=None, train_limit=None: _load_images("fashion_mnist", progress, train_limit),
-    "sine": lambda progress=None, train_limit=None: sequence_dataset(sequences.DEFAULTS["sine"], train_limit),
-    "cosine": lambda progress=None, train_limit=None: sequence_dataset(sequences.DEFAULTS["cosine"], train_limit),
+    "sine": lambda progress=None, train_limit=None: sequences.make_windows(sequences.DEFAULTS["sine"], train_limit),
+    "cosine": lambda progress=None, train_limit=None: sequences.make_windows(sequences.DEFAULTS["cosine"],
+                                                                             train_limit),
 }
 
 

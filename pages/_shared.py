@@ -43,12 +43,21 @@ class Loaded:
 
 
 @st.cache_resource(show_spinner="Loading the model…")
+def pretrained_model(key: str):
+    """The shipped Keras model, loaded once per server for every page and session (read-only).
+    Raises ``store.ModelUnavailable``; Streamlit does not cache the failure, so it is retried."""
+    from models import store
+
+    return store.load_pretrained(key)
+
+
+@st.cache_resource(show_spinner="Compiling the model…")
 def _load(key: str) -> Loaded:
     from models import inference, store, text
 
     spec = registry.get(key)
     try:
-        model = store.load_pretrained(key)
+        model = pretrained_model(key)
     except store.ModelUnavailable as error:
         return Loaded(spec, None, str(error))
     runner = text.SentimentReader(model) if spec.dataset == "imdb" else inference.Predictor(model)

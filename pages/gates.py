@@ -40,7 +40,7 @@ def _pretrained_view(key: str):
     from models import store
 
     try:
-        model = store.load_pretrained(key)
+        model = shared.pretrained_model(key)  # the same copy the Draw and Review pages use
     except store.ModelUnavailable as error:
         return None, str(error)
     try:
@@ -208,7 +208,7 @@ def train_here(signal: sequences.Signal):
 
     key = next((s.key for s in registry.MODELS.values() if s.dataset == signal.task), "sine_lstm")
     start = time.perf_counter()
-    result = training.train(key, epochs=epochs, dataset=training.sequence_dataset(signal),
+    result = training.train(key, epochs=epochs, dataset=sequences.make_windows(signal),
                             convergence_threshold=threshold if converge else 0,
                             callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)],
                             build_overrides={"layer_units": (units,) * layers})

@@ -98,7 +98,7 @@ def trained_sine():
     from data import sequences
     from models import training
 
-    data = training.sequence_dataset(sequences.Signal("sine", window=15))
+    data = sequences.make_windows(sequences.Signal("sine", window=15))
     return training.train("sine_lstm", epochs=4, dataset=data, convergence_threshold=0,
                           build_overrides={"layer_units": (8,)})
 

@@ -44,7 +44,7 @@ def test_noise_is_on_the_input_only_and_seeded():
 def test_windows_and_next_values_never_cross_the_cuts():
     s = sequences.Signal("sine", window=7, length=1000)
     w = sequences.make_windows(s)
-    wave = w.wave
+    wave = sequences.wave(s)
     assert wave.bounds == (0, 700, 850, 1000)
     assert len(w.x_train) == 700 - 7 and len(w.x_val) == 150 - 7 and len(w.x_test) == 150 - 7
     assert w.x_train.shape[1:] == (7, 1) and w.y_train.shape[1:] == (1,)
@@ -117,7 +117,7 @@ def test_free_running_feeds_its_predictions_back():
 
 
 def test_training_lowers_the_loss_and_stops_at_convergence():
-    data = training.sequence_dataset(sequences.DEFAULTS["sine"])
+    data = sequences.make_windows(sequences.DEFAULTS["sine"])
     result = training.train("sine_lstm", epochs=60, dataset=data, convergence_threshold=1e-4)
     meta = result.metadata
     losses = meta["history"]["loss"]
@@ -131,7 +131,7 @@ def test_training_lowers_the_loss_and_stops_at_convergence():
 
 
 def test_convergence_off_runs_every_epoch_and_overrides_shape_the_network():
-    data = training.sequence_dataset(sequences.Signal("sine_to_cosine", window=12), train_limit=200)
+    data = sequences.make_windows(sequences.Signal("sine_to_cosine", window=12), train_limit=200)
     result = training.train("sine_lstm", epochs=3, dataset=data, convergence_threshold=0,
                             build_overrides={"layer_units": (8, 8)})
     assert len(result.metadata["history"]["loss"]) == 3 and result.metadata["converged_epoch"] is None
