@@ -107,10 +107,10 @@ def download(url: str, target: Path, progress: Progress | None = None, timeout: 
 
 def offline_message(dataset: DatasetFile, reason: str = "") -> str:
     where = ", ".join(str(d) for d in data_dirs())
-    why = f" ({reason})" if reason else ""
+    status = f"is not on this machine and could not be downloaded ({reason})" if reason else "is not on this machine"
     return (
-        f"The {dataset.title} file `{dataset.name}` is not on this machine and could not be "
-        f"downloaded{why}. Put `{dataset.name}` in a folder and set the environment variable "
+        f"The {dataset.title} file `{dataset.name}` {status}. Put `{dataset.name}` in a folder and set the "
+        "environment variable "
         f"{DATA_DIR_VARIABLE} to that folder (looked in: {where}). "
         "Pretrained models keep working without it."
     )
@@ -122,7 +122,7 @@ def ensure(dataset: DatasetFile, progress: Progress | None = None, allow_downloa
     if found:
         return found
     if not allow_download:
-        raise DataUnavailable(offline_message(dataset, "downloads are switched off"))
+        raise DataUnavailable(offline_message(dataset))
     target = user_cache_dir() / dataset.name
     try:
         if dataset.build is None:
