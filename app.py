@@ -16,6 +16,8 @@ PAGES = [
     st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
     st.Page("pages/review.py", title="Type a review", icon=":material/rate_review:"),
     st.Page("pages/gates.py", title="LSTM gates", icon=":material/tune:"),
+    st.Page("pages/compare.py", title="Compare models", icon=":material/compare:"),
+    st.Page("pages/train.py", title="Train live", icon=":material/model_training:"),
 ]
 
 page = st.navigation(PAGES)

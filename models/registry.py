@@ -37,6 +37,7 @@ class ModelSpec:
     convergence_threshold: float | None = None  # stop when |Δ mean epoch loss| < this (ConvergenceStop)
     target_mse: float | None = None  # regression: the test MSE the shipped model must reach
     seed: int = 42
+    group: str = "main"  # "main": on the Draw/Review pages; "architectures": the Compare page's experiments
     builder_args: dict = field(default_factory=dict)
     recipe: str = ""  # where the recipe comes from, and what we changed
 
@@ -47,6 +48,11 @@ class ModelSpec:
     @property
     def metadata_path(self) -> Path:
         return PRETRAINED_DIR / f"{self.key}.json"
+
+    @property
+    def predictions_path(self) -> Path:
+        """Per-example test predictions (models.store.write_predictions), for the Compare page."""
+        return PRETRAINED_DIR / f"{self.key}.predictions.npz"
 
     def build(self, **overrides):
         """A fresh, untrained Keras model (imports TensorFlow)."""
@@ -161,6 +167,32 @@ _register(ModelSpec(
             "Dense(1,sigmoid). " + _IMDB_NOTE),
 ))
 
+# -- Architecture experiments (Compare page): the stacked/dropout RNN and LSTM comparison on
+# MNIST rows. Small on purpose: the question is what depth, width and dropout change, not the
+# best digit reader. Trained until the mean epoch loss changes by less than 1e-4.
+ARCHITECTURES = {
+    "i": ("I", "one layer of 5 units", {"layer_units": (5,)}),
+    "ii": ("II", "two stacked layers of 5", {"layer_units": (5, 5)}),
+    "iii": ("III", "32 then 16", {"layer_units": (32, 16)}),
+    "iv": ("IV", "32, dropout 0.2, then 16", {"layer_units": (32, 16), "dropout": 0.2}),
+}
+_ARCH_NOTE = ("Stacked/dropout RNN and LSTM comparison on MNIST rows: 28 steps of 28 pixels > {layers} "
+              "(tanh) > Dense(10, softmax); Adam 1e-3 with cosine decay over at most 60 epochs, batch 128, no "
+              "augmentation; stops when the mean epoch loss changes by less than 1e-4.")
+for _cell, _cell_title in (("simple_rnn", "RNN"), ("lstm", "LSTM")):
+    for _numeral, (_roman, _words, _args) in ARCHITECTURES.items():
+        _register(ModelSpec(
+            key=f"rows_{'rnn' if _cell == 'simple_rnn' else 'lstm'}_{_numeral}",
+            title=f"{_cell_title} {_roman}", dataset="mnist", group="architectures",
+            builder="mnist_rows_rnn", builder_args={"cell": _cell, "activation": "tanh", **_args},
+            summary=f"{_cell_title} on image rows, {_words}.",
+            target_accuracy=0.0, epochs=60, batch_size=128, convergence_threshold=1e-4,
+            recipe=_ARCH_NOTE.format(layers=" > ".join(f"{_cell_title}({n})" + (" > Dropout(0.2)" if
+                                     _args.get("dropout") and i == 0 else "")
+                                     for i, n in enumerate(_args["layer_units"]))),
+        ))
+
+
 def get(key: str) -> ModelSpec:
     try:
         return MODELS[key]
@@ -169,8 +201,9 @@ def get(key: str) -> ModelSpec:
         raise KeyError(f"unknown model '{key}'; known models: {known}") from None
 
 
-def for_dataset(dataset: str) -> list[ModelSpec]:
-    return [spec for spec in MODELS.values() if spec.dataset == dataset]
+def for_dataset(dataset: str, group: str | None = "main") -> list[ModelSpec]:
+    """The models of ``dataset`` in ``group`` (None: every group)."""
+    return [spec for spec in MODELS.values() if spec.dataset == dataset and group in (None, spec.group)]
 
 
 def load_metadata(key: str) -> dict | None:

@@ -42,6 +42,36 @@ def write_json(data: dict, path: str | Path) -> Path:
     return path
 
 
+def write_predictions(predictions: dict, path: str | Path) -> Path:
+    """A model's per-example test predictions (NumPy arrays by name) as ``.npz``, atomically."""
+    import numpy as np
+
+    path = Path(path)
+    tmp = _atomic_target(path, ".tmp.npz")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez_compressed(f, **predictions)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_predictions(path: str | Path) -> dict | None:
+    """What :func:`write_predictions` wrote, or None when the file is missing or unreadable.
+    Loaded without pickle: only plain arrays are accepted."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError, EOFError):
+        return None
+
+
 def lean_copy(model):
     """The same model with the same weights, without optimizer state or compile settings."""
     # Built from its config, not clone_model: in Keras 3.15 a clone of a compiled model is
@@ -68,6 +98,14 @@ def save_model(model, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def model_bytes(model) -> bytes:
+    """The model as the bytes of a ``.keras`` file (without optimizer state), for a download."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        lean_copy(model).save(path)
+        return path.read_bytes()
 
 
 def load_model(path: str | Path):

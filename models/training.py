@@ -223,12 +223,15 @@ def evaluate(model, x: np.ndarray, y: np.ndarray, task: str = "multiclass", num_
         return {"n": int(len(y)), "mse": float((error ** 2).mean()), "mae": float(np.abs(error).mean())}
     if task == "binary":
         predicted, num_classes = (outputs.reshape(-1) > 0.5).astype(int), 2
+        confidence = outputs.reshape(-1)  # P(positive), from which the verdict follows
     else:
         predicted = outputs.argmax(axis=1)
+        confidence = outputs.max(axis=1)  # the probability of the predicted class
     return {
         "n": int(len(y)),
         "accuracy": float((predicted == y).mean()),
         "confusion_matrix": confusion_matrix(y, predicted, num_classes).tolist(),
+        "predictions": {"predicted": predicted.astype("int8"), "confidence": confidence.astype("float16")},
     }
 
 
@@ -239,10 +242,13 @@ def evaluate(model, x: np.ndarray, y: np.ndarray, task: str = "multiclass", num_
 class TrainResult:
     model: keras.Model
     metadata: dict
+    # Per test example: the predicted class and its probability (binary: P(positive)). The
+    # Compare page shows the examples behind a confusion-matrix cell from these.
+    predictions: dict | None = None
 
 
 def train(
-    key: str,
+    key: str | registry.ModelSpec,
     epochs: int | None = None,
     batch_size: int | None = None,
     seed: int | None = None,
@@ -254,11 +260,13 @@ def train(
     dataset: Dataset | None = None,
     build_overrides: dict | None = None,
 ) -> TrainResult:
-    """Train the registry model ``key`` and evaluate it on the full test set.
+    """Train the registry model ``key`` (or an unregistered spec, e.g. a Train-page run) and
+    evaluate it on the full test set.
 
     ``convergence_threshold`` defaults to the registry's (0 switches it off);
     ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
-    spec = registry.get(key)
+    spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
+    key = spec.key
     if convergence_threshold is None:
         convergence_threshold = spec.convergence_threshold
     epochs = epochs or spec.epochs
@@ -320,6 +328,9 @@ def train(
         "epochs": epochs_run,
         "epochs_requested": epochs,
         "converged_epoch": convergence.converged_epoch if convergence else None,
+        "convergence_threshold": convergence_threshold or None,
+        "builder_args": {k: v for k, v in {**spec.builder_args, **(build_overrides or {})}.items()
+                         if isinstance(v, int | float | str | bool | tuple | list | None)},
         "best_epoch": (int(np.argmax(history.history["val_accuracy"])) + 1) if early else None,
         "embedding_warmup_epochs": spec.embedding_warmup_epochs or None,
         "batch_size": batch_size,
@@ -336,7 +347,7 @@ def train(
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version()},
         "command": f"python -m models train {key} --epochs {epochs} --batch-size {batch_size} --seed {seed}",
     }
-    return TrainResult(model, metadata)
+    return TrainResult(model, metadata, test.get("predictions"))
 
 
 def warmup_embedding(model, train_ds, val_ds, epochs: int, verbose: int = 0) -> None:
@@ -368,5 +379,7 @@ def save(result: TrainResult, out_dir: str | Path) -> tuple[Path, Path]:
     out_dir = Path(out_dir)
     key = result.metadata["model"]
     model_path = store.save_model(result.model, out_dir / f"{key}.keras")
+    if result.predictions is not None:
+        store.write_predictions(result.predictions, out_dir / f"{key}.predictions.npz")
     meta_path = store.write_json(result.metadata, out_dir / f"{key}.json")
     return model_path, meta_path

@@ -310,3 +310,114 @@ def forecast_chart(t_truth: np.ndarray, truth: np.ndarray, predictions: dict[str
         strokeDash=alt.condition(alt.datum.series == "truth", alt.value([1, 0]), alt.value([7, 3])),
         tooltip=["series", "t", alt.Tooltip("value:Q", format=".3f")])
     return _style(chart.properties(height=height))
+
+
+# -- Compare and Train pages --------------------------------------------------------------------
+
+CELL_SELECTION = "cell"  # the name of the confusion-matrix click selection (see selected_cell)
+
+
+def confusion_heatmaps(frame: pd.DataFrame, class_names: list[str], normalise: bool, columns: int = 4,
+                       cell_size: int | None = None) -> alt.Chart:
+    """Every model's confusion matrix side by side (true class down, predicted across), one
+    colour scale for all. Mistakes are coloured by how many (or what share) land in the cell;
+    the diagonal (correct answers) stays grey so the mistakes stand out. Clicking a cell
+    selects that (true, predicted) pair in every model at once."""
+    n = len(class_names)
+    cell_size = cell_size or (23 if n > 4 else 70)
+    click = alt.selection_point(name=CELL_SELECTION, fields=["true", "predicted"], on="click",
+                                clear="dblclick", empty=False)
+    mistakes = frame[~frame["correct"]]
+    top = float(mistakes["value"].max()) if len(mistakes) and mistakes["value"].max() > 0 else 1.0
+    value_title = "share of the true class" if normalise else "test examples"
+    value_format = ".1%" if normalise else ",d"
+    base = alt.Chart().encode(
+        x=alt.X("predicted:N", sort=class_names, title="predicted", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("true:N", sort=class_names, title="true"),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            alt.datum.correct, alt.value("#e3e7eb"),
+            alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="orangered", domain=[0, top], clamp=True),
+                      legend=alt.Legend(format=value_format.replace(",d", "d"), orient="bottom"))),
+        strokeWidth=alt.condition(click, alt.value(3), alt.value(1)),
+        stroke=alt.condition(click, alt.value("#111"), alt.value("white")),
+        tooltip=["model", "true", "predicted", alt.Tooltip("count:Q", title="test examples"),
+                 alt.Tooltip("share:Q", format=".1%", title="share of the true class")],
+    ).add_params(click)
+    text = base.mark_text(fontSize=10 if n > 4 else 18).encode(
+        text=alt.Text("value:Q", format=".0%" if normalise else "d"),
+        color=alt.condition((alt.datum.value > top * 0.6) & ~alt.datum.correct, alt.value("white"), alt.value("#222")),
+    )
+    chart = alt.layer(cells, text, data=frame).properties(width=cell_size * n, height=cell_size * n).facet(
+        facet=alt.Facet("model:N", title=None, sort=list(dict.fromkeys(frame["model"]))), columns=columns)
+    return _style(chart)
+
+
+def selected_cell(event) -> tuple[str, str] | None:
+    """The (true, predicted) class names of a clicked confusion-matrix cell, from the value
+    ``st.altair_chart(..., on_select="rerun")`` returns; None when nothing is selected."""
+    try:
+        points = event["selection"][CELL_SELECTION]
+    except (KeyError, TypeError):
+        return None
+    if isinstance(points, dict):  # some versions give one point, not a list
+        points = [points]
+    for point in points or []:
+        if isinstance(point, dict) and "true" in point and "predicted" in point:
+            return str(point["true"]), str(point["predicted"])
+    return None
+
+
+def training_curves(frame: pd.DataFrame, metric: str, splits: list[str], height: int = 320) -> alt.Chart:
+    """Every model's curve of ``metric`` per epoch on one chart; training solid, validation dashed."""
+    data = frame[(frame["metric"] == metric) & frame["split"].isin(splits)]
+    pick = alt.selection_point(fields=["model"], bind="legend")
+    y_axis = alt.Axis(format="%") if metric == "accuracy" else alt.Axis()
+    chart = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("epoch:Q", axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False), axis=y_axis),
+        color=alt.Color("model:N", title="model (click to pick)", legend=alt.Legend(orient="right", labelLimit=300)),
+        strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=["train", "validation"],
+                                                                          range=[[1, 0], [6, 4]])),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12)),
+        tooltip=["model", "split", "epoch", alt.Tooltip("value:Q", format=".4f", title=metric)],
+    ).add_params(pick).properties(height=height)
+    return _style(chart)
+
+
+def count_bars(frame: pd.DataFrame, value: str, title: str, percent: bool = False,
+               height: int | None = None) -> alt.Chart:
+    """One horizontal bar per model (a count or an accuracy), the value written at its end."""
+    axis = alt.Axis(format="%") if percent else alt.Axis(format="d")
+    # Accuracies sit close together near 100%: dots on a zoomed axis show the gaps (bars
+    # would need a zero baseline and all look equal).
+    mark = alt.Chart(frame).mark_circle(size=260, color="#1f77b4", opacity=1) if percent else \
+        alt.Chart(frame).mark_bar(color="#1f77b4")
+    bars = mark.encode(
+        x=alt.X(f"{value}:Q", title=title, axis=axis, scale=alt.Scale(zero=not percent, padding=20)),
+        y=alt.Y("model:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+        tooltip=["model", alt.Tooltip(f"{value}:Q", format=".2%" if percent else "d")])
+    text = bars.mark_text(align="left", dx=12 if percent else 4, fontSize=FONT_SIZE).encode(
+        text=alt.Text(f"{value}:Q", format=".2%" if percent else "d"))
+    return _style((bars + text).properties(height=height or 34 * len(frame)))
+
+
+def live_curves(batches: pd.DataFrame, epochs: pd.DataFrame, metric: str, height: int = 280) -> alt.Chart:
+    """A run's curve as it trains: the running mean over the epoch so far every few batches
+    (thin), and each finished epoch's training and validation value (points)."""
+    x_scale = alt.Scale(domain=[0, max(1.0, float(batches["position"].max()) if len(batches) else 1.0)], nice=False)
+    y_axis = alt.Axis(format="%") if metric == "accuracy" else alt.Axis()
+    layers = [alt.Chart(batches).mark_line(strokeWidth=2, color="#1f77b4").encode(
+        x=alt.X("position:Q", title="epochs done", scale=x_scale),
+        y=alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False), axis=y_axis),
+        tooltip=[alt.Tooltip("position:Q", format=".2f", title="epochs done"),
+                 alt.Tooltip(f"{metric}:Q", format=".4f")])]
+    if len(epochs):
+        layers.append(alt.Chart(epochs).mark_point(size=120, filled=True).encode(
+            x="epoch:Q", y=alt.Y("value:Q"),
+            color=alt.Color("split:N", title=None, scale=alt.Scale(domain=["train", "validation"],
+                                                                    range=["#1f77b4", HIGHLIGHT]),
+                            legend=alt.Legend(orient="top")),
+            tooltip=["split", "epoch", alt.Tooltip("value:Q", format=".4f")]))
+    return _style(alt.layer(*layers).properties(height=height))

@@ -171,3 +171,73 @@ def random_mnist_digit(state_key: str, button_key: str):
         st.session_state[state_key] = int(np.random.default_rng().integers(len(x_test)))
     index = st.session_state[state_key]
     return x_test[index], int(y_test[index]), index
+
+
+# -- Training in the background (Train page) and its results (Compare page) -------------------
+
+TRAINING_JOBS = "training_jobs"  # this session's TrainingJobs, newest last
+KEEP_RUNS = 3  # finished runs whose model stays in memory per session; older ones are let go
+
+
+def session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+def _session_alive(session: str) -> bool:
+    """Whether a browser session is still connected (a closed tab is not)."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():  # AppTest and scripts: no server, nobody to lose
+        return True
+    return Runtime.instance().is_active_session(session)
+
+
+@st.cache_resource
+def training_queue():
+    """The server's one training queue: at most EXPLORER_MAX_TRAINING_RUNS runs at once
+    (default 1: on 2 cores a second run would halve both and stall every drawing)."""
+    import os
+
+    from models import worker
+
+    limit = int(os.environ.get("EXPLORER_MAX_TRAINING_RUNS", "1") or 1)
+    return worker.TrainingQueue(max_running=limit, owner_alive=_session_alive)
+
+
+def my_jobs() -> list:
+    return st.session_state.setdefault(TRAINING_JOBS, [])
+
+
+def start_training(settings, title: str | None = None):
+    job = training_queue().submit(settings, owner=session_id(), title=title)
+    jobs = my_jobs()
+    jobs.append(job)
+    # Keep the model files of the last KEEP_RUNS finished runs; older runs keep their results.
+    finished = [j for j in jobs if j.result is not None]
+    for old in finished[:-KEEP_RUNS]:
+        old.result.model_bytes = None
+    return job
+
+
+def my_results(dataset: str) -> list:
+    """This session's finished (or stopped) runs on ``dataset``, as Compare-page results."""
+    from models import comparison
+
+    results = []
+    for job in my_jobs():
+        result = job.result
+        if result is None or job.settings.dataset != dataset:
+            continue
+        results.append(comparison.ModelResult(job.key, f"{job.settings.family} #{job.number}", dataset,
+                                              result.metadata, result.predictions, source="your run",
+                                              builder_args=result.metadata.get("builder_args")))
+    return results
+
+
+def test_labels(dataset: str):
+    """The true labels of a dataset's test set, or None when the data is not here."""
+    test_set, _ = mnist_test_set() if dataset == "mnist" else imdb_test_set()
+    return None if test_set is None else test_set[1]

@@ -28,10 +28,16 @@ PAGE_CARDS = [
     ("pages/gates.py", "LSTM gates", ":material/tune:",
      "Train a small LSTM on a sine or cosine wave in seconds (or take the pretrained one), see it forecast, "
      "then step through time and watch its input, forget and output gates open and close, with the numbers."),
+    ("pages/compare.py", "Compare models", ":material/compare:",
+     "Confusion matrices side by side: click a cell to see the digits or reviews behind it and which models "
+     "share the mistake. Training curves of every model on one chart, and the architectures compared."),
+    ("pages/train.py", "Train live", ":material/model_training:",
+     "Set epochs, batch size, learning rate, units, layers and dropout (or pick a course recipe), press "
+     "Train and watch the curves grow; your model then joins the Compare page."),
 ]
 
 st.subheader("Pages")
-for column, (path, title, icon, text) in zip(st.columns(len(PAGE_CARDS)), PAGE_CARDS):
+for column, (path, title, icon, text) in zip(st.columns(len(PAGE_CARDS), gap="small"), PAGE_CARDS):
     with column, st.container(border=True):
         st.page_link(path, label=f"**{title}**", icon=icon)
         st.write(text)

@@ -8,7 +8,7 @@ import pytest
 
 from models import registry, store, training
 
-MNIST_SPECS = registry.for_dataset("mnist")
+MNIST_SPECS = registry.for_dataset("mnist", group=None)  # the architecture experiments too
 
 
 @pytest.mark.parametrize("spec", MNIST_SPECS, ids=lambda s: s.key)

@@ -1,0 +1,257 @@
+"""Compare: every model of a dataset side by side — where each one goes wrong, how it learned,
+what it is built of. Opens instantly from the pretrained metadata; recomputing on the test set
+is a button."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from models import comparison, metrics, registry
+from pages import _charts as charts
+from pages import _shared as shared
+
+shared.require_router()
+
+st.title("Compare models")
+st.markdown(
+    "The same test examples, every model. A **confusion matrix** counts, for each true class (rows), "
+    "what the model answered (columns): the diagonal is right, everything else is a mistake. "
+    "**Click a cell** to see the examples behind it — and whether the other models make the same mistake."
+)
+
+GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in comparison.GROUPS}
+choice = st.segmented_control("Models", list(GROUP_KEYS), default="mnist/main", key="compare_group",
+                              format_func=lambda k: comparison.GROUPS[GROUP_KEYS[k]])
+if choice is None:  # the student clicked the selected option again: it deselects
+    choice = "mnist/main"
+dataset, group = GROUP_KEYS[choice]
+
+results = comparison.shipped_results(dataset, group)
+runs = shared.my_results(dataset)
+results += runs
+if not results:
+    st.warning("No trained models with saved results for this group. Train them with "
+               "`python -m models train NAME` (see `python -m models list`).")
+    st.stop()
+class_names = [str(c) for c in results[0].metadata.get("class_names") or []]
+if runs:
+    st.caption(f"Including your {len(runs)} run(s) from the Train page (they last as long as this browser tab).")
+if group == "architectures":
+    st.info(
+        "The course's stacked/dropout comparison: RNNs and LSTMs reading digits row by row, "
+        "**I** one layer of 5 units · **II** two stacked layers of 5 · **III** 32 then 16 · "
+        "**IV** 32, dropout 0.2, then 16. Each trained until its mean epoch loss changed by less than "
+        "10⁻⁴ (at most 60 epochs).", icon=":material/science:")
+
+# -- Accuracy at a glance ------------------------------------------------------------------------
+
+summary = comparison.summary_frame(results)
+left, right = st.columns([1, 1.3], gap="large")
+with left:
+    st.subheader("Test accuracy")
+    st.altair_chart(charts.count_bars(summary.dropna(subset=["test accuracy"]), "test accuracy",
+                                      f"on {int(summary['test examples'].max()):,} test examples", percent=True))
+with right:
+    st.subheader("Size and training cost")
+    st.dataframe(
+        summary.drop(columns=["test accuracy", "test examples"]), hide_index=True,
+        column_config={"parameters": st.column_config.NumberColumn(format="localized"),
+                       "training time (s)": st.column_config.NumberColumn(help="all epochs, on the machine "
+                                                                             "that trained it")})
+
+# -- Confusion matrices --------------------------------------------------------------------------
+
+st.subheader("Confusion matrices")
+normalise = st.toggle("Show shares of each true class instead of counts", key="compare_normalise",
+                      help="Row-normalised: each row sums to 100%, so classes of different sizes compare fairly.")
+frame = comparison.confusion_frame(results, class_names, normalise)
+event = st.altair_chart(
+    charts.confusion_heatmaps(frame, class_names, normalise, columns=4), on_select="rerun",
+    selection_mode=charts.CELL_SELECTION, key=f"confusion_{choice}")
+st.caption("Grey: correct answers. Colour: mistakes (one colour scale for every model). "
+           "Click a cell to see its examples; double-click to clear.")
+
+
+def model_predictions() -> dict[str, np.ndarray]:
+    return {r.label: r.predictions["predicted"] for r in results if r.predictions is not None}
+
+
+def plain(text: str, limit: int = 600) -> str:
+    """A review as plain text in Markdown: line breaks tags dropped, Markdown characters escaped."""
+    text = re.sub(r"<br\s*/?>", " ", text)
+    text = text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
+
+
+def show_digits(table: pd.DataFrame, names: list[str], t: int):
+    test_set, message = shared.mnist_test_set()
+    if test_set is None:
+        st.info(f"The examples need the MNIST test digits, which are not on this machine. {message}")
+        return
+    x_test, _ = test_set
+    confidences = {r.label: r.predictions for r in results if r.predictions is not None}
+    shown = list(table.head(16).iterrows())
+    for start in range(0, len(shown), 4):
+        for column, (index, row) in zip(st.columns(4), shown[start:start + 4]):
+            with column, st.container(border=True):
+                picture, words = st.columns([1, 1.7], vertical_alignment="center")
+                picture.image(np.kron(x_test[index], np.ones((4, 4), dtype=np.uint8)), clamp=True,
+                              width="stretch")
+                lines = [f"**#{index}** · true **{class_names[t]}**"]
+                for name in names:
+                    p = confidences[name]
+                    guess = class_names[int(p["predicted"][index])]
+                    mark = "✗ " if bool(row[name]) else ""
+                    lines.append(f"{mark}{name}: **{guess}** {float(p['confidence'][index]):.0%}")
+                words.markdown("  \n".join(lines))
+    if len(table) > len(shown):
+        st.caption(f"Showing {len(shown)} of {len(table):,}.")
+
+
+def show_reviews(table: pd.DataFrame, names: list[str], t: int):
+    test_set, message = shared.imdb_test_set()
+    if test_set is None:
+        st.info(f"The examples need the IMDB test reviews, which are not on this machine. {message}")
+        return
+    texts, _ = test_set
+    confidences = {r.label: r.predictions for r in results if r.predictions is not None}
+    for index, row in table.head(8).iterrows():
+        with st.container(border=True):
+            scores = " · ".join(f"{'✗ ' if bool(row[n]) else ''}{n} P(positive) "
+                                f"{float(confidences[n]['confidence'][index]):.0%}" for n in names)
+            st.markdown(f"**Review #{index}** · truly **{class_names[t]}** · {scores}")
+            st.markdown(plain(str(texts[index])))
+
+
+def show_cell(t: int, p: int) -> None:
+    """The examples behind one cell, for every model at once."""
+    st.markdown(f"#### True **{class_names[t]}**, predicted **{class_names[p]}**"
+                + (" — correct answers" if t == p else " — a mistake"))
+    counts_col, examples_col = st.columns([1, 2.6], gap="large")
+    with counts_col:
+        st.altair_chart(charts.count_bars(comparison.cell_counts(results, t, p), "count",
+                                          "test examples in this cell"))
+        missing = [r.label for r in results if r.predictions is None]
+        if missing:
+            st.caption(f"No per-example predictions saved for {', '.join(missing)}: regenerate them with "
+                       "`python -m models evaluate NAME --write-predictions`.")
+    predictions = model_predictions()
+    with examples_col:
+        if not predictions:
+            st.info("These models were saved without per-example predictions.")
+            return
+        y_test = shared.test_labels(dataset)
+        if y_test is None:
+            st.info("The examples need the test set, which is not on this machine; the counts come from the "
+                    "saved results.")
+            return
+        table = metrics.shared_mistakes(y_test, predictions, t, p)
+        names = list(predictions)
+        if len(table) == 0:
+            st.success("No test example lands in this cell for any model.")
+            return
+        everyone = int((table["models"] == len(names)).sum())
+        st.markdown(f"**{len(table):,}** examples land here for at least one model; **{everyone:,}** for all "
+                    f"{len(names)}. Shared ones first (✗ marks the models that put it here).")
+        (show_digits if dataset == "mnist" else show_reviews)(table, names, t)
+
+
+cell = charts.selected_cell(event)
+if cell is None:
+    st.info("Click a cell of any matrix — say true 4, predicted 9 — to see those test examples here.",
+            icon=":material/touch_app:")
+elif cell[0] not in class_names or cell[1] not in class_names:
+    st.warning("That cell is not in these matrices; click another one.")
+else:
+    show_cell(class_names.index(cell[0]), class_names.index(cell[1]))
+
+# -- Per class -----------------------------------------------------------------------------------
+
+st.subheader("Class by class")
+labels = [r.label for r in results]
+picked = st.selectbox("Model", labels, key="compare_class_model")
+chosen = results[labels.index(picked)]
+report = metrics.per_class_report(chosen.confusion, class_names)
+st.dataframe(report, hide_index=True, column_config={
+    name: st.column_config.ProgressColumn(name, format="percent", min_value=0.0, max_value=1.0)
+    for name in ("precision", "recall", "F1")})
+st.caption("Precision: of everything the model called this class, the share that was. Recall: of every "
+           "example of this class, the share it found. F1: their harmonic mean.")
+
+# -- Training curves -----------------------------------------------------------------------------
+
+st.subheader("How they learned")
+curves = comparison.curves_frame(results)
+metric_col, split_col = st.columns(2)
+metric = metric_col.radio("Metric", ["accuracy", "loss"], horizontal=True, key="compare_metric")
+splits = split_col.multiselect("Data", ["train", "validation"], default=["train", "validation"],
+                               key="compare_splits")
+if splits and len(curves):
+    st.altair_chart(charts.training_curves(curves, metric, splits))
+    st.caption("Solid: training data (the running mean over each epoch). Dashed: validation data, never "
+               "trained on. Click a model in the legend to pick it out.")
+else:
+    st.info("Pick training and/or validation data to see the curves.")
+
+# -- Architectures -------------------------------------------------------------------------------
+
+st.subheader("Architectures")
+architecture = comparison.architecture_frame(results)
+st.dataframe(architecture, hide_index=True, column_config={
+    "train accuracy": st.column_config.NumberColumn(format="percent", help="the last epoch, as Keras reports it"),
+    "test accuracy": st.column_config.NumberColumn(format="percent"),
+    "parameters": st.column_config.NumberColumn(format="localized"),
+    "epochs to converge": st.column_config.TextColumn(help="first epoch whose mean loss changed by less than "
+                                                           "the threshold (10⁻⁴)")})
+
+# -- Recompute -----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def evaluate_now(key: str, modified: float) -> dict:
+    """A shipped model evaluated on the full test set now (a fresh copy of it, so the models
+    other students are using are not touched). Cached per file version."""
+    from models import store, training
+
+    spec = registry.get(key)
+    data = training.load_dataset(spec.dataset)
+    result = training.evaluate(store.load_pretrained(key), data.x_test, data.y_test, spec.task,
+                               len(data.class_names or []))
+    result.pop("predictions", None)
+    return result
+
+
+@st.fragment
+def recompute() -> None:
+    st.subheader("Check the saved numbers")
+    shipped = [r for r in results if r.source == "shipped"]
+    st.markdown(f"Everything above comes from the results saved when each model was trained. Recompute "
+                f"them now on the full test set ({len(shipped)} models; the review models take a minute or two).")
+    if not st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}"):
+        return
+    from data import sources
+    from models import store
+
+    bar = st.progress(0.0, text="Evaluating…")
+    rows = []
+    for i, r in enumerate(shipped):
+        bar.progress(i / len(shipped), text=f"Evaluating {r.label} on the test set…")
+        spec = registry.get(r.key)
+        try:
+            now = evaluate_now(r.key, spec.pretrained_path.stat().st_mtime)
+        except (sources.DataUnavailable, store.ModelUnavailable, OSError) as error:
+            st.warning(f"{r.label}: {error}")
+            continue
+        rows.append({"model": r.label, "saved accuracy": r.metadata.get("test_accuracy"),
+                     "accuracy now": now["accuracy"], "test examples": now["n"],
+                     "same confusion matrix": now["confusion_matrix"] == r.metadata.get("confusion_matrix")})
+    bar.progress(1.0, text="Done.")
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
+            "saved accuracy": st.column_config.NumberColumn(format="percent"),
+            "accuracy now": st.column_config.NumberColumn(format="percent")})
+
+
+recompute()

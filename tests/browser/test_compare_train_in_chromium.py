@@ -1,0 +1,54 @@
+"""In real Chromium: click a confusion-matrix cell and see its digits; start a tiny run on the
+Train page and watch its curve grow until the test accuracy appears."""
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, browser_page, running_app, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_clicking_a_confusion_cell_shows_the_digits_behind_it(mnist_path):
+    with running_app() as url, browser_page(height=3000) as page:
+        page.goto(url + "/compare")
+        page.get_by_text("Confusion matrices").wait_for(timeout=90_000)
+        wait_for_app(page)
+        matrices = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+        # Vega draws SVG; each cell is a path whose aria-label names its model and classes.
+        cell = matrices.locator('svg g.mark-rect path[aria-label*="true: 4;"][aria-label*="predicted: 9;"]').first
+        cell.wait_for(timeout=30_000)
+        assert "model: CNN" in cell.get_attribute("aria-label")
+        cell.click()
+        page.get_by_text("examples land here for at least one model").wait_for(timeout=60_000)
+        wait_for_app(page)
+        heading = page.locator("h4").filter(has_text="predicted").first.inner_text()
+        assert "True 4, predicted 9" in heading
+        digits = page.locator('[data-testid="stImage"] img')
+        assert digits.count() >= 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=ARTIFACTS / "compare_cell.png", full_page=True)
+
+
+def test_a_tiny_run_grows_its_curve_and_finishes(mnist_path):
+    with running_app() as url, browser_page(height=2000) as page:
+        page.goto(url + "/train")
+        start = page.get_by_role("button", name="Train", exact=True)
+        start.wait_for(timeout=90_000)
+        wait_for_app(page)
+        start.click()
+        progress = page.locator('[data-testid="stProgress"]')
+        progress.first.wait_for(timeout=120_000)
+        line = page.locator('[data-testid="stVegaLiteChart"] svg g.mark-line path').first
+        line.wait_for(timeout=60_000)
+        first = line.get_attribute("d")
+        page.wait_for_function(
+            "(d) => { const p = document.querySelector('[data-testid=\"stVegaLiteChart\"] svg g.mark-line path');"
+            " return p && p.getAttribute('d') !== d && p.getAttribute('d').length > d.length; }",
+            arg=first, timeout=120_000)  # the line has more points: the curve grew
+        page.get_by_text("Test accuracy").first.wait_for(timeout=300_000)
+        wait_for_app(page)
+        # The finished run is listed with its download (after the page's full rerun).
+        page.locator('[data-testid="stDownloadButton"]').first.wait_for(timeout=30_000)
+        assert "Download .keras" in page.locator('[data-testid="stDownloadButton"]').first.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=ARTIFACTS / "train_done.png", full_page=True)
