@@ -54,15 +54,17 @@ class PreparedDigit:
 def _as_unit_float(array: np.ndarray) -> np.ndarray:
     if array.dtype == bool:
         return array.astype(np.float32)
-    if np.issubdtype(array.dtype, np.integer):
+    if array.dtype.kind in "iu":  # not np.integer: NumPy counts timedelta64 as an integer type
         top = 255.0 if array.max(initial=0) <= 255 else float(np.iinfo(array.dtype).max)
         return np.clip(array.astype(np.float32) / top, 0.0, 1.0)
-    if np.issubdtype(array.dtype, np.floating):
-        a = np.nan_to_num(array.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    if array.dtype.kind == "f":
+        # Scale in float64: a float64 value beyond float32's range would overflow to inf first.
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
         top = float(a.max(initial=0.0))
         if top > 1.0:  # 0-255 floats, or anything else: scale to the brightest value
             a = a / (255.0 if top <= 255.0 else top)
-        return np.clip(a, 0.0, 1.0)
+        return np.clip(a, 0.0, 1.0).astype(np.float32)
     raise NotAnImage(f"pixel values of type {array.dtype} are not an image")
 
 
@@ -74,7 +76,11 @@ def to_grey(image) -> np.ndarray:
     """
     if isinstance(image, Image.Image):
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        image = np.asarray(image.convert("RGBA" if has_alpha else "L"))
+        image = image.convert("RGBA" if has_alpha else "L")
+        factor = -(-max(image.size) // MAX_INPUT_SIDE)
+        if factor > 1:  # shrink in 8-bit before the float copies: a 40-megapixel photo would need GBs
+            image = image.reduce(factor)
+        image = np.asarray(image)
     array = np.asarray(image)
     if array.dtype == object or array.size == 0:
         raise NotAnImage("the image is empty")
@@ -212,9 +218,9 @@ def open_image(source: str | Path | bytes) -> Image.Image:
     """Open an image file (path or bytes) safely: clear errors, no decompression bombs,
     camera rotation applied. Raises :class:`NotAnImage` with a plain message."""
     try:
-        stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else open(source, "rb")
-    except OSError as error:
-        raise NotAnImage(f"cannot open the file ({error.strerror or error})") from error
+        stream = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else open(source, "rb")
+    except (OSError, ValueError) as error:  # ValueError: a file name with a NUL byte
+        raise NotAnImage(f"cannot open the file ({getattr(error, 'strerror', None) or error})") from error
     with stream:
         try:
             with Image.open(stream) as img:
@@ -226,7 +232,10 @@ def open_image(source: str | Path | bytes) -> Image.Image:
                 return ImageOps.exif_transpose(img) or img
         except NotAnImage:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError) as error:
+        except Image.DecompressionBombError as error:  # Pillow's own limit, met while reading the header
+            raise NotAnImage(f"the image is too large ({error}); "
+                             f"use one under {MAX_UPLOAD_PIXELS // 1_000_000} megapixels") from error
+        except UnidentifiedImageError as error:
             raise NotAnImage("this is not an image Pillow can read (try PNG or JPEG)") from error
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise NotAnImage(f"the image file is damaged or truncated ({error})") from error

@@ -27,6 +27,11 @@ def _quiet_tensorflow() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def _shown(name: str) -> str:
+    """A file name as given, or quoted when it holds control characters (a "\r" would garble the line)."""
+    return name if name.isprintable() else repr(name)
+
+
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -100,6 +105,12 @@ def cmd_evaluate(args) -> int:
     except (sources.DataUnavailable, store.ModelUnavailable) as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
     result = training.evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
+    predictions = result.pop("predictions", None)
+    if args.write_predictions and predictions is not None:
+        if args.model_file:
+            return _fail("--write-predictions writes the shipped model's file; drop --model-file")
+        path = store.write_predictions(predictions, spec.predictions_path)
+        print(f"wrote {path}", file=sys.stderr)
     if args.json:
         print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
         return 0
@@ -122,7 +133,7 @@ def cmd_predict_text(spec, args) -> int:
             with open(args.text_file, encoding="utf-8", errors="replace") as f:
                 texts += [line.rstrip("\n") for line in f if line.strip()]
         except OSError as error:
-            return _fail(f"{args.text_file}: cannot read it ({error.strerror or error})")
+            return _fail(f"{_shown(args.text_file)}: cannot read it ({error.strerror or error})")
     if args.images:
         return _fail(f"{spec.key} reads text: give it --text or --text-file, not files")
     if not texts:
@@ -143,14 +154,15 @@ def cmd_predict_text(spec, args) -> int:
             model = store.load_pretrained(spec.key)
         except store.ModelUnavailable as error:
             return _fail(str(error), EXIT_UNAVAILABLE)
-        positive = training.predict_batched(model, np.asarray(readable, dtype=object)).reshape(-1)
+        cut = np.asarray([text.review_text(t) for t in readable], dtype=object)  # valid UTF-8, at most 20,000
+        positive = training.predict_batched(model, cut).reshape(-1)
         results = [{"text": t, "label": "positive" if p > 0.5 else "negative", "probability": round(float(p), 6)}
                    for t, p in zip(readable, positive)]
     if args.json:
         print(json.dumps(results))
     else:
         for r in results:
-            print(f"{r['label']:8s} P(positive)={r['probability']:.3f}  {r['text'][:70]}")
+            print(f"{r['label']:8s} P(positive)={r['probability']:.3f}  {text.review_text(r['text'][:70])}")
     return 1 if failed else 0
 
 
@@ -171,11 +183,11 @@ def cmd_predict(args) -> int:
         try:
             digit = digits.prepare(digits.open_image(name))
         except digits.NotAnImage as error:
-            print(f"error: {name}: {error}", file=sys.stderr)
+            print(f"error: {_shown(name)}: {error}", file=sys.stderr)
             failed += 1
             continue
         if digit is None:
-            print(f"error: {name}: no digit found (the image is blank or has no contrast)", file=sys.stderr)
+            print(f"error: {_shown(name)}: no digit found (the image is blank or has no contrast)", file=sys.stderr)
             failed += 1
             continue
         prepared.append((name, digit.image))
@@ -201,6 +213,37 @@ def cmd_predict(args) -> int:
     return 1 if failed else 0
 
 
+def _count(value: str) -> int:
+    """A whole number >= 1 (epochs, batch size, number of examples)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _seed(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 0 <= number < 2**32:  # NumPy's and TensorFlow's seed range
+        raise argparse.ArgumentTypeError(f"must be between 0 and {2**32 - 1}, got {number}")
+    return number
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1e-4, got {value!r}") from None
+    if not 0 <= number < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0 (0 switches it off), got {value!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir",
@@ -213,18 +256,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train a model and save NAME.keras + NAME.json")
     p.add_argument("name")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--seed", type=int)
+    p.add_argument("--epochs", type=_count)
+    p.add_argument("--batch-size", type=_count)
+    p.add_argument("--seed", type=_seed)
     p.add_argument("--out", default=str(registry.PRETRAINED_DIR), help="output folder (default: pretrained/)")
-    p.add_argument("--limit", type=int, help="train on only the first N training examples (quick runs)")
-    p.add_argument("--converge", type=float, metavar="THRESHOLD",
+    p.add_argument("--limit", type=_count, help="train on only the first N training examples (quick runs)")
+    p.add_argument("--converge", type=_threshold, metavar="THRESHOLD",
                    help="stop once the mean epoch loss changes by less than THRESHOLD (e.g. 1e-4)")
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("evaluate", help="test accuracy and confusion matrix on the full test set")
     p.add_argument("name")
     p.add_argument("--model-file", help="evaluate this .keras file instead of the pretrained one")
+    p.add_argument("--write-predictions", action="store_true",
+                   help="also write pretrained/NAME.predictions.npz (each test example's prediction)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_evaluate)
 
@@ -261,4 +306,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # A file name or --text with bytes that are not UTF-8 arrives as surrogates (PEP 383):
+    # print it back as the bytes it came as, instead of failing with UnicodeEncodeError.
+    sys.stdout.reconfigure(errors="surrogateescape")
     sys.exit(main())

@@ -76,15 +76,23 @@ class KeepLastWords(keras.layers.Layer):
         return {**super().get_config(), "length": self.length}
 
 
+def review_text(text: str) -> str:
+    """At most MAX_CHARACTERS, valid UTF-8: a command-line argument with bytes that are not
+    UTF-8 arrives as lone surrogates, which TensorFlow refuses; they become "?"."""
+    if not isinstance(text, str):
+        raise TypeError(f"a review must be text (str), not {type(text).__name__}")
+    return text[:MAX_CHARACTERS].encode("utf-8", "replace").decode("utf-8")
+
+
 def as_model_input(texts) -> tf.Tensor:
     """A (batch, 1) string tensor, the shape the IMDB models take."""
     texts = [texts] if isinstance(texts, str) else list(texts)
-    return tf.constant(np.asarray([[t[:MAX_CHARACTERS]] for t in texts], dtype=object))
+    return tf.constant(np.asarray([[review_text(t)] for t in texts], dtype=object))
 
 
 def clean_words(text: str) -> list[str]:
     """The words the model reads, in order (before the vocabulary and the length cut)."""
-    standardized = standardize_review(tf.constant([text[:MAX_CHARACTERS]]))[0].numpy().decode("utf-8")
+    standardized = standardize_review(tf.constant([review_text(text)]))[0].numpy().decode("utf-8")
     return standardized.split()
 
 
@@ -145,10 +153,11 @@ class SentimentReader:
         self._final = tf.function(lambda ids: self.token_model(ids, training=False), input_signature=[spec],
                                   jit_compile=True)
         self._steps = self._prefixes = None
+        self.steps_model = self.prefix_model = None  # what the compiled calls run (also for benchmarks)
         if not self.bidirectional and len(recurrent) == 1:
             steps = self._every_step_output(model, recurrent[0], ids_in)
             if steps is not None:
-                steps_model = keras.Model(ids_in, steps)
+                steps_model = self.steps_model = keras.Model(ids_in, steps)
                 self._steps = tf.function(lambda ids: steps_model(ids, training=False)[..., 0],
                                           input_signature=[spec], jit_compile=True)
         if self._steps is None:
@@ -158,7 +167,7 @@ class SentimentReader:
             x = ids_any
             for layer in model.layers[model.layers.index(embedding):]:
                 x = layer(x)
-            prefix_model = keras.Model(ids_any, x)
+            prefix_model = self.prefix_model = keras.Model(ids_any, x)
             self._prefixes = tf.function(lambda ids: prefix_model(ids, training=False), input_signature=[spec],
                                          jit_compile=True)
 
