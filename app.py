@@ -7,6 +7,10 @@ opens instantly; the pages that predict import it.
 
 import streamlit as st
 
+from pages import _shared as shared
+
+shared.keep_keras_between_runs()  # see its docstring: saves ~220 ms per rerun per student
+
 st.set_page_config(page_title="CNN · RNN · LSTM Explorer", page_icon=":material/neurology:", layout="wide")
 
 # Every page is listed here explicitly: with st.navigation, Streamlit's automatic pages/

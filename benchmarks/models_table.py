@@ -30,7 +30,8 @@ def table() -> str:
             continue
         seconds = sorted(meta["seconds_per_epoch"])[len(meta["seconds_per_epoch"]) // 2]
         lines.append(f"| `{spec.key}` | {spec.title} | {spec.dataset} | {meta['params']:,} | {meta['epochs']} | "
-                     f"{seconds:.0f} | **{meta['test_accuracy']:.2%}** | {spec.target_accuracy:.1%} |")
+                     f"{seconds:.0f} | **{meta['test_accuracy']:.2%}** | "
+                     f"{f'{spec.target_accuracy:.1%}' if spec.target_accuracy else '—'} |")
     return "\n".join(lines)
 
 

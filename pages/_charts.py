@@ -324,7 +324,7 @@ def confusion_heatmaps(frame: pd.DataFrame, class_names: list[str], normalise: b
     the diagonal (correct answers) stays grey so the mistakes stand out. Clicking a cell
     selects that (true, predicted) pair in every model at once."""
     n = len(class_names)
-    cell_size = cell_size or (23 if n > 4 else 70)
+    cell_size = cell_size or (23 if n > 4 else 88)
     click = alt.selection_point(name=CELL_SELECTION, fields=["true", "predicted"], on="click",
                                 clear="dblclick", empty=False)
     mistakes = frame[~frame["correct"]]
@@ -394,13 +394,18 @@ def count_bars(frame: pd.DataFrame, value: str, title: str, percent: bool = Fals
     # would need a zero baseline and all look equal).
     mark = alt.Chart(frame).mark_circle(size=260, color="#1f77b4", opacity=1) if percent else \
         alt.Chart(frame).mark_bar(color="#1f77b4")
+    if percent:
+        low = float(frame[value].min()) if len(frame) else 0.0
+        scale = alt.Scale(domain=[max(0.0, np.floor(low * 50 - 0.5) / 50), 1.0], nice=False)
+    else:
+        scale = alt.Scale(zero=True)
     bars = mark.encode(
-        x=alt.X(f"{value}:Q", title=title, axis=axis, scale=alt.Scale(zero=not percent, padding=20)),
-        y=alt.Y("model:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X(f"{value}:Q", title=title, axis=axis, scale=scale),
+        y=alt.Y("model:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelOverlap=False)),
         tooltip=["model", alt.Tooltip(f"{value}:Q", format=".2%" if percent else "d")])
     text = bars.mark_text(align="left", dx=12 if percent else 4, fontSize=FONT_SIZE).encode(
         text=alt.Text(f"{value}:Q", format=".2%" if percent else "d"))
-    return _style((bars + text).properties(height=height or 34 * len(frame)))
+    return _style((bars + text).properties(height=height or max(120, 36 * len(frame))))
 
 
 def live_curves(batches: pd.DataFrame, epochs: pd.DataFrame, metric: str, height: int = 280) -> alt.Chart:

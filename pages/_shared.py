@@ -6,6 +6,7 @@ compiled calls inside hold a lock, because TensorFlow models are not thread-safe
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -31,6 +32,56 @@ def require_router() -> None:
         st.rerun()
 
 
+def keep_keras_between_runs() -> None:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+
+    Streamlit does it for every session's every rerun once Keras is imported (a habit from
+    TensorFlow 1's graphs). In Keras 3 it is a full ``gc.collect()``: ~220 ms per stroke per
+    student, holding the interpreter, and it resets Keras's global state while other
+    sessions' threads may be building models. Our models are built once and cached, and
+    training runs in its own process, so there is nothing to clear. Matplotlib's clean-up
+    (the other thing Streamlit does there) is kept.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+    except ImportError:  # a Streamlit without this internal: nothing to change
+        return
+    original = getattr(script_runner, "_clean_problem_modules", None)
+    if original is None or getattr(original, "keeps_keras", False):
+        return
+
+    def clean_problem_modules_but_keras() -> None:
+        import sys
+
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            try:
+                pyplot.close("all")
+            except Exception:  # as Streamlit's own: never crash a page over it
+                pass
+
+    clean_problem_modules_but_keras.keeps_keras = True
+    script_runner._clean_problem_modules = clean_problem_modules_but_keras
+
+
+_TENSORFLOW_IMPORT = threading.Lock()
+
+
+def import_tensorflow() -> None:
+    """Import TensorFlow and Keras one session at a time. Call it before a page imports any
+    module that uses them.
+
+    Streamlit runs each session's script in its own thread. When several students open pages
+    of a freshly started server at once, their threads import Keras concurrently, and one of
+    them can see the half-initialised module (seen: "module 'keras' has no attribute
+    'callbacks'" with three students starting together). Behind this lock the first import
+    finishes before anyone else uses it; afterwards it costs nothing.
+    """
+    with _TENSORFLOW_IMPORT:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+
+
 @dataclass
 class Loaded:
     """A registry model ready to use, or why it is not. ``runner`` is what the pages call:
@@ -46,6 +97,7 @@ class Loaded:
 def pretrained_model(key: str):
     """The shipped Keras model, loaded once per server for every page and session (read-only).
     Raises ``store.ModelUnavailable``; Streamlit does not cache the failure, so it is retried."""
+    import_tensorflow()
     from models import store
 
     return store.load_pretrained(key)
@@ -203,6 +255,7 @@ def training_queue():
 
     from models import worker
 
+    import_tensorflow()
     limit = int(os.environ.get("EXPLORER_MAX_TRAINING_RUNS", "1") or 1)
     return worker.TrainingQueue(max_running=limit, owner_alive=_session_alive)
 

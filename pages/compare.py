@@ -213,6 +213,7 @@ st.dataframe(architecture, hide_index=True, column_config={
 def evaluate_now(key: str, modified: float) -> dict:
     """A shipped model evaluated on the full test set now (a fresh copy of it, so the models
     other students are using are not touched). Cached per file version."""
+    shared.import_tensorflow()
     from models import store, training
 
     spec = registry.get(key)

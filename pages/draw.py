@@ -3,12 +3,13 @@
 import numpy as np
 import streamlit as st
 
-from data import digits, mnist
-from models import equations, inference
 from pages import _charts as charts
 from pages import _shared as shared
 
 shared.require_router()
+shared.import_tensorflow()  # before anything that imports TensorFlow
+from data import digits, mnist  # noqa: E402
+from models import equations, inference  # noqa: E402
 
 CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224

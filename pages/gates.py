@@ -13,12 +13,13 @@ import time
 import numpy as np
 import streamlit as st
 
-from data import sequences
-from models import equations, gates, registry
 from pages import _charts as charts
 from pages import _shared as shared
 
 shared.require_router()
+shared.import_tensorflow()  # before anything that imports TensorFlow
+from data import sequences  # noqa: E402
+from models import equations, gates, registry  # noqa: E402
 
 WAVES = "waves"  # the wave lab; every other option is the registry key of an LSTM model
 DATASET_TITLES = {"mnist": "Digit, row by row", "fashion_mnist": "Clothing picture, row by row",

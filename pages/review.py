@@ -3,11 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from models import equations, text
 from pages import _charts as charts
 from pages import _shared as shared
 
 shared.require_router()
+shared.import_tensorflow()  # before anything that imports TensorFlow
+from models import equations, text  # noqa: E402
 
 st.title(":material/rate_review: Type a review")
 st.caption("Four recurrent networks trained on 25,000 IMDB movie reviews read your text one word at a "

@@ -155,3 +155,17 @@ def test_review_page_random_real_review(imdb_path):
     assert not at.exception
     assert any("true label" in c.value for c in at.caption)
     assert len(at.metric) == 4
+
+
+def test_streamlit_does_not_clear_the_keras_session_after_each_run(monkeypatch):
+    """Streamlit would call keras.backend.clear_session() (a full gc.collect, ~220 ms) after
+    every rerun of every session; app.py turns that off (pages._shared.keep_keras_between_runs)."""
+    import keras
+
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *args, **kwargs: calls.append(1))
+    at = app().run()
+    at.switch_page("pages/gates.py").run()
+    at.run()
+    assert not at.exception
+    assert calls == []

@@ -1,0 +1,173 @@
+"""The classroom benchmarks, in one run: ``python -m benchmarks``.
+
+    python -m benchmarks                          # everything (about 15 minutes on 2 cores)
+    python -m benchmarks --only predict,memory    # some sections
+    python -m benchmarks --table                  # print the table from the saved results
+
+Each section writes ``benchmarks/results/SECTION.json`` (with the machine and the time); the
+markdown table made from all saved results replaces the one in README.md between the
+``benchmarks`` markers, so the README shows what the benchmark measured, nothing typed by hand.
+
+Sections (each figure a median and p95 of repeated measurements, with its ratio to the
+baseline measured side by side in the same run):
+
+* ``predict``  — each page's predict path vs raw Keras ``predict_on_batch`` (target ≤ 1.5×)
+* ``training`` — seconds per epoch of the course recipes via our code vs ``model.fit`` (≤ 1.05×)
+* ``cold``     — ``streamlit run`` to the rendered home page (≤ 4 s) and to the first Draw prediction
+* ``memory``   — server RSS with every model loaded (≤ 1 GB) and growth per extra session
+* ``load``     — thirty students at once while one session trains: errors (0) and p95 latency
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+RESULTS = ROOT / "benchmarks" / "results"
+START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
+SECTIONS = ("predict", "training", "cold", "memory", "load")
+TARGETS = {"predict": 1.5, "training": 1.05, "cold_home_s": 4.0, "memory_mb": 1024, "load_errors": 0}
+
+
+def measure(section: str, args) -> dict:
+    if section == "predict":
+        from benchmarks import predict
+
+        return predict.run(args.calls)
+    if section == "training":
+        from benchmarks import training_speed
+
+        return training_speed.run(epochs=args.epochs)
+    if section == "cold":
+        import numpy as np
+
+        from benchmarks import cold_start
+
+        runs = [cold_start.one_run() for _ in range(args.cold_runs)]
+        home, draw = np.array([r[0] for r in runs]), np.array([r[1] for r in runs])
+        return {"unit": "s", "n": len(runs),
+                "home": {"median": round(float(np.median(home)), 2), "p95": round(float(np.percentile(home, 95)), 2)},
+                "first_draw_prediction": {"median": round(float(np.median(draw)), 2),
+                                          "p95": round(float(np.percentile(draw, 95)), 2)}}
+    if section == "memory":
+        from benchmarks import memory
+
+        return memory.run()
+    if section == "load":
+        from benchmarks import load
+
+        return load.run(args.students, args.typists, args.predictions)
+    raise ValueError(section)
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def table() -> str:
+    """The README's benchmark table, from the saved results."""
+    saved = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    rows = ["| what | ours (median / p95) | baseline (median / p95) | ratio | target |", "|---|---|---|---:|---|"]
+
+    def ok(flag: bool) -> str:
+        return "✓" if flag else "✗ missed"
+
+    if "predict" in saved:
+        names = {"draw": "Draw: canvas → 28×28 → all 4 digit models",
+                 "review": "Review: 203 words → all 4 review models + word-by-word",
+                 "gates": "Gates: LSTM gate recomputation (MNIST LSTM + sine LSTM)"}
+        for key, r in saved["predict"]["results"].items():
+            rows.append(f"| {names.get(key, key)} | {r['median']:.1f} / {r['p95']:.1f} ms | "
+                        f"{r['baseline_median']:.1f} / {r['baseline_p95']:.1f} ms (`predict_on_batch`) | "
+                        f"{r['ratio']:.2f}× | ≤ 1.5× {ok(r['ratio'] <= TARGETS['predict'])} |")
+    if "training" in saved:
+        for name, r in saved["training"]["results"].items():
+            rows.append(f"| Training {name}, {r['train_size']:,} examples, batch {r['batch_size']} | "
+                        f"{r['median']:.2f} / {r['p95']:.2f} s/epoch | {r['baseline_median']:.2f} / "
+                        f"{r['baseline_p95']:.2f} s/epoch (`model.fit`) | {r['ratio']:.2f}× | "
+                        f"≤ 1.05× {ok(r['ratio'] <= TARGETS['training'])} |")
+    if "cold" in saved:
+        r = saved["cold"]["results"]
+        rows.append(f"| Cold start to the rendered home page ({r['n']} runs) | {r['home']['median']:.2f} / "
+                    f"{r['home']['p95']:.2f} s | | | ≤ 4 s {ok(r['home']['p95'] <= TARGETS['cold_home_s'])} |")
+        rows.append(f"| Cold start to the first Draw prediction | {r['first_draw_prediction']['median']:.2f} / "
+                    f"{r['first_draw_prediction']['p95']:.2f} s | | | |")
+    if "memory" in saved:
+        r = saved["memory"]["results"]
+        rows.append(f"| Server memory, every model loaded | {r['every_model_loaded']:.0f} MB | server started: "
+                    f"{r['server_started']:.0f} MB | | ≤ 1 GB {ok(r['every_model_loaded'] <= TARGETS['memory_mb'])} |")
+        rows.append(f"| Memory growth per extra session (10 sessions) | {r['growth_per_session_median']:.1f} MB "
+                    f"(mean {r['growth_per_session_mean']:.1f}) | | | |")
+    if "load" in saved:
+        r = saved["load"]["results"]
+        every = r["all"] or {"median_ms": float("nan"), "p95_ms": float("nan")}
+        rows.append(f"| {r['students']} students at once ({r['drawers']} drawing, {r['typists']} typing, "
+                    f"{r['predictions_per_student']} predictions each) while one session trains: latency | "
+                    f"{every['median_ms']:.0f} / {every['p95_ms']:.0f} ms | | | |")
+        for kind in ("draw", "review"):
+            if r.get(kind):
+                rows.append(f"| … {kind} predictions only | {r[kind]['median_ms']:.0f} / {r[kind]['p95_ms']:.0f} ms"
+                            f" | | | |")
+        rows.append(f"| … errors | {r['errors']} of {r['predictions']} predictions | | | 0 "
+                    f"{ok(r['errors'] == TARGETS['load_errors'])} |")
+    stamp = min((s["machine"]["measured_at"] for s in saved.values()), default="")
+    cpus = {s["machine"]["cpus"] for s in saved.values()}
+    rows.append("")
+    rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU; "
+                f"from {stamp[:10]}). Raw results: `benchmarks/results/*.json`.")
+    return "\n".join(rows)
+
+
+def write_readme() -> None:
+    path = ROOT / "README.md"
+    readme = path.read_text()
+    if START not in readme:
+        return
+    path.write_text(re.sub(re.escape(START) + r"\n.*?" + re.escape(END), lambda _: f"{START}\n{table()}\n{END}",
+                           readme, flags=re.S))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated: {', '.join(SECTIONS)}")
+    parser.add_argument("--table", action="store_true", help="only print the table from saved results")
+    parser.add_argument("--calls", type=int, default=200, help="predict: calls per path")
+    parser.add_argument("--epochs", type=int, default=4, help="training: epochs per recipe (the first is dropped)")
+    parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--typists", type=int, default=10)
+    parser.add_argument("--predictions", type=int, default=20)
+    args = parser.parse_args()
+    if args.table:
+        print(table())
+        return
+    wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for section in wanted:
+        print(f"[{section}] measuring…", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        results = measure(section, args)
+        record = {"section": section, "machine": machine(), "seconds": round(time.perf_counter() - start, 1),
+                  "results": results}
+        (RESULTS / f"{section}.json").write_text(json.dumps(record, indent=1) + "\n")
+        print(json.dumps(results, indent=1), flush=True)
+    write_readme()
+    print(table())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Predict paths of the pages against raw Keras ``predict_on_batch`` of the same models.
+
+Measured side by side, interleaved call by call (ours, then the baseline, then ours...) so
+that a noisy neighbour slows both alike:
+
+* **draw**: a 280×280 canvas -> preprocessing -> every MNIST model (what one stroke costs the
+  server); baseline: the same preprocessing, then ``predict_on_batch`` of each model.
+* **review**: a 203-word review through every IMDB model, final answer plus the word-by-word
+  trajectory; baseline: ``predict_on_batch`` computing the same outputs (the words to ids,
+  then the same per-word sub-model or prefix batch, uncompiled; the answer is the last point).
+* **gates**: the LSTM gate recomputation for one input (the MNIST LSTM on a digit, the sine
+  LSTM on a window); baseline: ``predict_on_batch`` of the same model on that input.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from benchmarks.latency import REVIEW_200, canvas_seven
+
+
+def side_by_side(ours, baseline, calls: int, warmup: int = 5) -> dict:
+    for _ in range(warmup):
+        ours()
+        baseline()
+    a, b = np.empty(calls), np.empty(calls)
+    for i in range(calls):
+        start = time.perf_counter()
+        ours()
+        a[i] = time.perf_counter() - start
+        start = time.perf_counter()
+        baseline()
+        b[i] = time.perf_counter() - start
+    return summarise(a * 1000, b * 1000, "ms")
+
+
+def summarise(ours: np.ndarray, baseline: np.ndarray, unit: str) -> dict:
+    med, base_med = float(np.median(ours)), float(np.median(baseline))
+    return {"unit": unit, "n": int(len(ours)),
+            "median": round(med, 3), "p95": round(float(np.percentile(ours, 95)), 3),
+            "baseline_median": round(base_med, 3), "baseline_p95": round(float(np.percentile(baseline, 95)), 3),
+            "ratio": round(med / base_med, 3) if base_med else None}
+
+
+def draw(calls: int) -> dict:
+    from data import digits
+    from models import inference, registry, store
+
+    canvas = canvas_seven()[..., :3]
+    predictors = {s.key: inference.Predictor(store.load_pretrained(s.key)).warm_up()
+                  for s in registry.for_dataset("mnist")}
+
+    def ours():
+        inference.predict_each(predictors, digits.to_mnist(canvas))
+
+    def baseline():
+        batch = digits.to_mnist(canvas)[None].astype(np.float32)
+        for p in predictors.values():
+            p.model.predict_on_batch(batch)
+
+    return side_by_side(ours, baseline, calls)
+
+
+def review(calls: int) -> dict:
+    from models import registry, store, text
+
+    readers = {s.key: text.SentimentReader(store.load_pretrained(s.key)).warm_up()
+               for s in registry.for_dataset("imdb")}
+    batch = text.as_model_input([REVIEW_200])
+
+    def ours():
+        text.read_review(readers, REVIEW_200)
+
+    def baseline():
+        for reader in readers.values():
+            # The final answer is the trajectory's last point, as in ours.
+            ids = np.asarray(reader.words_to_ids(batch))[0]
+            n = int((ids != 0).sum())
+            padded = np.zeros(reader.sequence_length, np.int64)
+            padded[:n] = ids[:n]
+            if reader.steps_model is not None:  # the trajectory: the per-word model, uncompiled
+                reader.steps_model.predict_on_batch(padded[None])
+            else:
+                prefixes = np.tril(np.ones((n, n), np.int64)) * padded[None, :n]
+                reader.prefix_model.predict_on_batch(prefixes)
+
+    return side_by_side(ours, baseline, calls)
+
+
+def gates(calls: int) -> dict:
+    from data import sequences
+    from models import gates as gate_maths
+    from models import store
+
+    lstm = store.load_pretrained("mnist_lstm")
+    sine = store.load_pretrained("sine_lstm")
+    views = {"mnist_lstm": gate_maths.GateView(lstm), "sine_lstm": gate_maths.GateView(sine)}
+    digit = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    wave = sequences.make_windows(sequences.DEFAULTS["sine"]).x_test[0].astype(np.float32)
+    for view in views.values():
+        view(digit if view.model is lstm else wave)
+
+    def ours():
+        views["mnist_lstm"](digit)
+        views["sine_lstm"](wave)
+
+    def baseline():
+        lstm.predict_on_batch(digit[None])
+        sine.predict_on_batch(wave[None])
+
+    return side_by_side(ours, baseline, calls)
+
+
+def run(calls: int = 200) -> dict:
+    return {"draw": draw(calls), "review": review(calls), "gates": gates(calls)}
