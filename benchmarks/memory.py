@@ -18,7 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, draw_stroke, free_port  # noqa: E402
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_server  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -42,23 +42,9 @@ def wait_idle(page, timeout=180_000):
 
 
 def run(extra_sessions: int = 10) -> dict:
-    import subprocess
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with running_server(timeout=120) as (url, proc):
         started = rss_mb(proc.pid)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -96,9 +82,6 @@ def run(extra_sessions: int = 10) -> dict:
                 wait_idle(student)
                 per_session.append(settle(proc.pid, 1.0))
             browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
     growth = np.diff([all_loaded, *per_session])
     return {"unit": "MB", "server_started": round(started, 1), "home_page": round(home, 1),
             "every_model_loaded": round(all_loaded, 1), "after_each_extra_session": [round(v, 1) for v in per_session],

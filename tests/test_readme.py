@@ -24,3 +24,18 @@ def test_readme_models_table_matches_the_shipped_metadata():
 
     readme = (ROOT / "README.md").read_text()
     assert models_table.readme_table(readme) == models_table.table()
+
+
+def test_readme_benchmark_table_is_the_benchmarks_own_output():
+    """The figures in the README's "Measured" table come from benchmarks/results/*.json, as
+    written by python -m benchmarks, never typed by hand."""
+    import re
+
+    from benchmarks.__main__ import END, START, table
+
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), readme, re.S)
+    assert match, "the README has no benchmark table"
+    assert match.group(1) == table()
+    for section in ("predict", "training", "cold", "memory", "train_page", "load"):
+        assert (ROOT / "benchmarks" / "results" / f"{section}.json").is_file(), section

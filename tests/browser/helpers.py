@@ -27,6 +27,13 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(timeout: float = 60):
     """``streamlit run app.py`` on 127.0.0.1 and a free port; yields the base URL."""
+    with running_server(timeout) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def running_server(timeout: float = 60):
+    """Like :func:`running_app`, yielding ``(url, process)`` (benchmarks read its memory)."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
@@ -45,7 +52,7 @@ def running_app(timeout: float = 60):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"streamlit did not start; see {log.name}") from None
                 time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
