@@ -16,6 +16,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import io
+import os
 import struct
 import zlib
 
@@ -271,12 +272,18 @@ def cli_arguments(files):
 
 
 def run_cli(cli, argv):
+    """The CLI in-process, as a shell would run it; what it changes in os.environ (``--data-dir``
+    sets the data directory for the run) is put back, so no later test sees it."""
     out, err = io.StringIO(), io.StringIO()
+    environment = dict(os.environ)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = cli.main(argv)
         except SystemExit as stop:  # argparse: bad usage (2) or --help (0)
             code = stop.code
+        finally:
+            os.environ.clear()
+            os.environ.update(environment)
     return code, out.getvalue(), err.getvalue()
 
 
