@@ -50,7 +50,13 @@ def test_save_load_round_trip_is_identical(tmp_path, small_mnist):
     np.testing.assert_array_equal(np.asarray(result.model.predict_on_batch(x)), np.asarray(loaded.predict_on_batch(x)))
     assert json.loads(meta_path.read_text())["model"] == "mnist_cnn"
     # Atomic writes leave no temporary files behind.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist_cnn.json", "mnist_cnn.keras"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist_cnn.json", "mnist_cnn.keras",
+                                                          "mnist_cnn.predictions.npz"]
+    # The per-example test predictions (for the Compare page) are the model's own answers.
+    saved = store.read_predictions(tmp_path / "mnist_cnn.predictions.npz")
+    answers = np.asarray(loaded.predict_on_batch(small_mnist.x_test)).argmax(axis=1)
+    np.testing.assert_array_equal(saved["predicted"], answers)
+    assert len(saved["confidence"]) == len(small_mnist.x_test)
 
 
 def test_saved_file_has_no_optimizer_state(tmp_path, small_mnist):
