@@ -72,7 +72,7 @@ def measure(section: str, args) -> dict:
     if section == "load":
         from benchmarks import load
 
-        return load.run(args.students, args.typists, args.predictions)
+        return load.run(args.students, args.typists, args.predictions, think=args.think)
     raise ValueError(section)
 
 
@@ -126,8 +126,10 @@ def table() -> str:
     if "load" in saved:
         r = saved["load"]["results"]
         every = r["all"] or {"median_ms": float("nan"), "p95_ms": float("nan")}
+        think = r.get("think_seconds")
+        pace = f", a stroke every ~{think:g} s, a review every ~{2 * think:g} s" if think else ", back-to-back"
         rows.append(f"| {r['students']} students at once ({r['drawers']} drawing, {r['typists']} typing, "
-                    f"{r['predictions_per_student']} predictions each) while one session trains: latency | "
+                    f"{r['predictions_per_student']} predictions each{pace}) while one session trains: latency | "
                     f"{every['median_ms']:.0f} / {every['p95_ms']:.0f} ms | | | |")
         for kind in ("draw", "review"):
             if r.get(kind):
@@ -162,6 +164,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--typists", type=int, default=10)
     parser.add_argument("--predictions", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.5,
+                        help="load: seconds per stroke (typists take twice as long); 0 for back-to-back")
     args = parser.parse_args()
     if args.table:
         write_readme()

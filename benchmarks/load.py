@@ -1,14 +1,24 @@
 """A class at once: thirty students on one server, each drawing or typing and getting 20
 predictions, while one more session trains a model on the Train page.
 
-    python -m benchmarks.load [--students 30] [--predictions 20] [--typists 10]
+    python -m benchmarks.load [--students 30] [--predictions 20] [--typists 10] [--think 1.5]
 
-Each student is a real browser session (a headless Chromium context, loopback only). A
-prediction's latency is the time from the student's action (the mouse let go after a stroke,
-Ctrl+Enter in the review box) to the server's "script finished" message on that session's
-websocket, read with Streamlit's own protobuf classes. Errors: a run that ended with an
-error, an exception element on the page, a JavaScript page error, a lost websocket, or a
-prediction that did not arrive within the time limit.
+How the class is simulated (loopback only, bounded in count and time):
+
+1. A real headless Chromium opens the Draw page, draws a stroke, opens the Review page and
+   sends a review. The messages its pages send to the server (Streamlit's ``BackMsg``
+   protobufs on the ``/_stcore/stream`` websocket) are recorded: they are the templates.
+2. Thirty students connect to the same websocket with Streamlit's own protocol, each a real
+   server session, and replay what the browser did: open the page, then 20 times send a new
+   drawing (a PNG of random strokes, like the canvas sends) or a new review, a few seconds
+   apart (``--think``, 0 for back-to-back). The students' pages are not rendered: in a
+   classroom the browsers run on the students' laptops, and thirty Chromiums on the server's
+   two cores would measure the browsers, not the server.
+3. Meanwhile one real Chromium keeps training the default quick run on the Train page.
+
+A prediction's latency is the time from the student's message to the server's "script
+finished" message on that session. Errors: an exception or an error box on a student's page,
+a run that ended with an error, a lost websocket, or no answer within two minutes.
 """
 
 from __future__ import annotations
@@ -90,40 +100,172 @@ async def wait_idle(page, timeout=120_000):
         timeout=timeout)
 
 
-async def drawer(session: Session, url: str, predictions: int, rng) -> list[float]:
-    page = session.page
-    await page.goto(url + "/draw")
+# -- 1. What a real browser sends -------------------------------------------------------------
+
+def _back_msg(payload: bytes):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.ParseFromString(payload)
+    return msg
+
+
+async def record_templates(browser, url: str) -> dict:
+    """One real student in Chromium: the page-open and action messages of Draw and Review."""
+    page = await browser.new_page(viewport={"width": 1300, "height": 1400})
+    sent: list = []
+    page.on("websocket", lambda ws: ws.on(
+        "framesent", lambda payload: None if isinstance(payload, str) else sent.append(_back_msg(payload))))
+    session = Session(page, "recorder")
+    reruns = lambda: [m for m in sent if m.WhichOneof("type") == "rerun_script"]  # noqa: E731
+
+    await page.goto(url + "/draw", timeout=180_000)
     canvas = page.locator("canvas.upper-canvas").first
     await canvas.wait_for(timeout=180_000)
     await wait_idle(page)
+    draw_open = reruns()[0]
     box = await canvas.bounding_box()
-    latencies = []
-    for _ in range(predictions):
-        x = box["x"] + 60 + float(rng.integers(0, 160))
-        session.drain()
-        await page.mouse.move(x, box["y"] + 40)
-        await page.mouse.down()
-        for step in range(1, 9):
-            await page.mouse.move(x + float(rng.integers(-20, 20)), box["y"] + 40 + step * 25)
-        start = time.perf_counter()
-        await page.mouse.up()
-        latencies.append(await session.wait_finished(start, timeout=120))
-    return latencies
+    session.drain()
+    await page.mouse.move(box["x"] + 140, box["y"] + 40)
+    await page.mouse.down()
+    for step in range(1, 9):
+        await page.mouse.move(box["x"] + 140, box["y"] + 40 + step * 25)
+    await page.mouse.up()
+    await session.wait_finished(time.perf_counter(), timeout=120)
+    draw_action = reruns()[-1]
 
-
-async def typist(session: Session, url: str, predictions: int, rng) -> list[float]:
-    page = session.page
-    await page.goto(url + "/review")
-    box = page.get_by_label("Your review")
-    await box.wait_for(timeout=180_000)
+    sent.clear()
+    await page.goto(url + "/review", timeout=180_000)
+    text_box = page.get_by_label("Your review")
+    await text_box.wait_for(timeout=180_000)
     await wait_idle(page)
+    review_open = reruns()[0]
+    session.drain()
+    await text_box.fill(REVIEWS[0])
+    await text_box.press("Control+Enter")
+    await session.wait_finished(time.perf_counter(), timeout=120)
+    review_action = reruns()[-1]
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("the recording browser saw an exception on the page")
+    session.closing = True
+    await page.close()
+    return {"draw": (draw_open, draw_action), "review": (review_open, review_action)}
+
+
+# -- 2. Students on Streamlit's own protocol ---------------------------------------------------
+
+def random_drawing(rng) -> str:
+    """A canvas-sized PNG data URL of white strokes on black, as the drawing canvas sends."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    pen = ImageDraw.Draw(image)
+    points = [(int(rng.integers(60, 220)), int(rng.integers(40, 240))) for _ in range(int(rng.integers(3, 7)))]
+    pen.line(points, fill=(255, 255, 255, 255), width=22, joint="curve")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def with_new_input(template, kind: str, rng, n: int, student: int):
+    """The recorded action message with a new drawing or a new review in it."""
+    import json
+
+    msg = type(template)()
+    msg.CopyFrom(template)
+    for widget in msg.rerun_script.widget_states.widgets:
+        if kind == "draw" and widget.WhichOneof("value") == "json_value" and "drawing" in widget.json_value:
+            value = json.loads(widget.json_value)
+            value["drawing"]["data"] = random_drawing(rng)
+            widget.json_value = json.dumps(value)
+        elif kind == "review" and widget.id.endswith("-review_text"):
+            widget.string_value = f"{REVIEWS[n % len(REVIEWS)]} (student {student}, review {n + 1})"
+    return msg
+
+
+ANSWERS = {"draw": 1, "review": 4}  # st.metric elements a prediction shows: the digit; four verdicts
+
+
+class ProtocolStudent:
+    """One student's server session, spoken to in Streamlit's websocket protocol."""
+
+    def __init__(self, url: str, name: str):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.name = name
+        self.errors: list[str] = []
+        self.finished: asyncio.Queue = asyncio.Queue()
+        self.closing = False
+        self.answers = 0
+
+    async def connect(self):
+        from websockets.asyncio.client import connect
+
+        self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=120,
+                                ping_interval=None)
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        try:
+            async for payload in self.ws:
+                msg = ForwardMsg()
+                msg.ParseFromString(payload)
+                kind = msg.WhichOneof("type")
+                if kind == "script_finished":
+                    self.finished.put_nowait((time.perf_counter(), msg.script_finished))
+                elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                    element = msg.delta.new_element
+                    if element.WhichOneof("type") == "metric":  # a model's answer (Draw: 1, Review: 4)
+                        self.answers += 1
+                    elif element.WhichOneof("type") == "exception":
+                        self.errors.append(f"exception on the page: {element.exception.message[:200]}")
+                    elif element.WhichOneof("type") == "alert" and element.alert.format == 1:
+                        self.errors.append(f"error box on the page: {element.alert.body[:200]}")
+        except Exception as error:  # a lost connection
+            if not self.closing:
+                self.errors.append(f"websocket lost: {type(error).__name__}: {error}")
+        else:
+            if not self.closing:
+                self.errors.append("websocket closed by the server")
+
+    async def send(self, msg) -> None:
+        await self.ws.send(msg.SerializeToString())
+
+    wait_finished = Session.wait_finished
+
+    def drain(self):
+        Session.drain(self)
+        self.answers = 0
+
+    async def close(self):
+        self.closing = True
+        await self.ws.close()
+        self.reader.cancel()
+
+
+async def student(session: ProtocolStudent, kind: str, templates: dict, predictions: int, think: float,
+                  index: int) -> list[float]:
+    rng = np.random.default_rng(index)
+    opening, action = templates[kind]
+    await session.connect()
+    start = time.perf_counter()
+    await session.send(opening)
+    await session.wait_finished(start, timeout=180)  # the page opened
     latencies = []
-    for i in range(predictions):
-        await box.fill(f"{REVIEWS[i % len(REVIEWS)]} ({i})")
+    for n in range(predictions):
+        if think:  # drawing a stroke or typing a sentence takes a moment
+            await asyncio.sleep(float(rng.uniform(0.5, 1.5)) * think * (2 if kind == "review" else 1))
+        msg = with_new_input(action, kind, rng, n, index)
         session.drain()
         start = time.perf_counter()
-        await box.press("Control+Enter")
+        await session.send(msg)
         latencies.append(await session.wait_finished(start, timeout=120))
+        if session.answers < ANSWERS[kind]:
+            session.errors.append(f"prediction {n + 1}: {session.answers} answer(s) shown, not {ANSWERS[kind]}")
     return latencies
 
 
@@ -148,40 +290,36 @@ async def trainer(session: Session, url: str, stop: asyncio.Event) -> int:
     return runs
 
 
-async def class_at_once(url: str, students: int, typists: int, predictions: int, with_training: bool = True) -> dict:
+async def class_at_once(url: str, students: int, typists: int, predictions: int, with_training: bool = True,
+                        think: float = 1.5) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            contexts = [await browser.new_context(viewport={"width": 1300, "height": 1400})
-                        for _ in range(students + 1)]
-            sessions = [Session(await c.new_page(), f"student {i + 1}") for i, c in enumerate(contexts)]
-            teacher = sessions.pop()
+            templates = await record_templates(browser, url)
+            teacher = Session(await browser.new_page(viewport={"width": 1300, "height": 1400}), "trainer")
             stop = asyncio.Event()
             training = asyncio.create_task(trainer(teacher, url, stop) if with_training else asyncio.sleep(0, 0))
+            await asyncio.sleep(5 if with_training else 0)  # the run is under way before the class starts
+            sessions = [ProtocolStudent(url, f"student {i + 1}") for i in range(students)]
+            kinds = ["review" if i < typists else "draw" for i in range(students)]
             start = time.perf_counter()
-            tasks = []
-            for i, s in enumerate(sessions):
-                rng = np.random.default_rng(i)
-                role = typist if i < typists else drawer
-                tasks.append(asyncio.create_task(role(s, url, predictions, rng)))
-            results = await asyncio.gather(*tasks, return_exceptions=True)
+            class_ = [student(s, kind, templates, predictions, think, i)
+                      for i, (s, kind) in enumerate(zip(sessions, kinds))]
+            results = await asyncio.gather(*class_, return_exceptions=True)
+            wall = time.perf_counter() - start
             stop.set()
             runs_started = await training
-            wall = time.perf_counter() - start
             errors, latencies = [], {"draw": [], "review": []}
-            for i, (s, r) in enumerate(zip(sessions, results)):
-                kind = "review" if i < typists else "draw"
+            for s, kind, r in zip(sessions, kinds, results):
                 if isinstance(r, BaseException):
                     errors.append(f"{s.name} ({kind}): {type(r).__name__}: {r}")
                 else:
                     latencies[kind] += r
-                exceptions = await s.page.locator('[data-testid="stException"]').count()
-                if exceptions:
-                    errors.append(f"{s.name}: {exceptions} exception(s) on the page")
-                s.closing = True
-                errors += [f"{s.name}: {e}" for e in s.errors]
+                errors += [f"{s.name} ({kind}): {e}" for e in s.errors]
+                if getattr(s, "ws", None) is not None:
+                    await s.close()
             teacher.closing = True
             errors += [f"trainer: {e}" for e in teacher.errors]
         finally:
@@ -196,15 +334,16 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
                 "p95_ms": round(float(np.percentile(ms, 95)), 1), "max_ms": round(float(ms.max()), 1)}
 
     return {"students": students, "typists": typists, "drawers": students - typists,
-            "predictions_per_student": predictions, "predictions": len(everything),
+            "predictions_per_student": predictions, "think_seconds": think, "predictions": len(everything),
             "errors": len(errors), "error_list": errors[:20], "training_runs_started": runs_started,
             "wall_seconds": round(wall, 1), "all": stats(everything), "draw": stats(latencies["draw"]),
             "review": stats(latencies["review"])}
 
 
-def run(students: int = 30, typists: int = 10, predictions: int = 20, with_training: bool = True) -> dict:
+def run(students: int = 30, typists: int = 10, predictions: int = 20, with_training: bool = True,
+        think: float = 1.5) -> dict:
     with running_app(timeout=120) as url:
-        return asyncio.run(class_at_once(url, students, typists, predictions, with_training))
+        return asyncio.run(class_at_once(url, students, typists, predictions, with_training, think))
 
 
 def main() -> None:
@@ -215,9 +354,11 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--typists", type=int, default=10)
     parser.add_argument("--predictions", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.5,
+                        help="seconds a student takes per stroke (typists twice as long); 0: back-to-back")
     parser.add_argument("--no-training", action="store_true", help="no session trains meanwhile")
     args = parser.parse_args()
-    result = run(args.students, args.typists, args.predictions, not args.no_training)
+    result = run(args.students, args.typists, args.predictions, not args.no_training, args.think)
     print(json.dumps(result, indent=1))
 
 

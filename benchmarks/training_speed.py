@@ -13,6 +13,7 @@ import time
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from models import runs
 
@@ -45,7 +46,8 @@ def plain_fit(spec, data, epochs: int) -> list[float]:
     model = spec.build(adapt_texts=data.x_train) if text else spec.build()
     model.compile(optimizer=keras.optimizers.Adam(spec.learning_rate, clipnorm=spec.clipnorm),
                   **training.TASKS[spec.task])
-    shape = (lambda a: a.reshape(-1, 1).astype(str)) if text else (lambda a: a)
+    # model.fit takes NumPy numbers but not NumPy strings; a notebook passes the reviews as a tensor.
+    shape = (lambda a: tf.constant(a.reshape(-1, 1).astype(str))) if text else (lambda a: a)
     timer = EpochSeconds()
     model.fit(shape(data.x_train), data.y_train, batch_size=spec.batch_size, epochs=epochs,
               validation_data=(shape(data.x_val), data.y_val), callbacks=[timer], verbose=0)
