@@ -1,6 +1,6 @@
 """The classroom benchmarks, in one run: ``python -m benchmarks``.
 
-    python -m benchmarks                          # everything (about 15 minutes on 2 cores)
+    python -m benchmarks                          # everything (about 7 minutes on 2 cores)
     python -m benchmarks --only predict,memory    # some sections
     python -m benchmarks --table                  # the table from the saved results, into README.md
 
