@@ -73,7 +73,7 @@ def summary_frame(results: list[ModelResult]) -> pd.DataFrame:
             "parameters": m.get("params"),
             "epochs": m.get("epochs"),
             "training time (s)": round(float(sum(seconds)), 1) if seconds else None,
-            "seconds per epoch": round(float(np.median(seconds)), 1) if seconds else None,
+            "s / epoch": round(float(np.median(seconds)), 1) if seconds else None,
             "test examples": m.get("test_n"),
         })
     return pd.DataFrame(rows)

@@ -324,7 +324,7 @@ def confusion_heatmaps(frame: pd.DataFrame, class_names: list[str], normalise: b
     the diagonal (correct answers) stays grey so the mistakes stand out. Clicking a cell
     selects that (true, predicted) pair in every model at once."""
     n = len(class_names)
-    cell_size = cell_size or (23 if n > 4 else 88)
+    cell_size = cell_size or (20 if n > 4 else 88)
     click = alt.selection_point(name=CELL_SELECTION, fields=["true", "predicted"], on="click",
                                 clear="dblclick", empty=False)
     mistakes = frame[~frame["correct"]]
@@ -345,7 +345,7 @@ def confusion_heatmaps(frame: pd.DataFrame, class_names: list[str], normalise: b
         tooltip=["model", "true", "predicted", alt.Tooltip("count:Q", title="test examples"),
                  alt.Tooltip("share:Q", format=".1%", title="share of the true class")],
     ).add_params(click)
-    text = base.mark_text(fontSize=10 if n > 4 else 18).encode(
+    text = base.mark_text(fontSize=min(18, max(8, round(cell_size * 0.38)))).encode(
         text=alt.Text("value:Q", format=".0%" if normalise else "d"),
         color=alt.condition((alt.datum.value > top * 0.6) & ~alt.datum.correct, alt.value("white"), alt.value("#222")),
     )

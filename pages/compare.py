@@ -59,7 +59,8 @@ with right:
         summary.drop(columns=["test accuracy", "test examples"]), hide_index=True,
         column_config={"parameters": st.column_config.NumberColumn(format="localized"),
                        "training time (s)": st.column_config.NumberColumn(help="all epochs, on the machine "
-                                                                             "that trained it")})
+                                                                             "that trained it"),
+                       "s / epoch": st.column_config.NumberColumn(help="median seconds per training epoch")})
 
 # -- Confusion matrices --------------------------------------------------------------------------
 
@@ -67,8 +68,12 @@ st.subheader("Confusion matrices")
 normalise = st.toggle("Show shares of each true class instead of counts", key="compare_normalise",
                       help="Row-normalised: each row sums to 100%, so classes of different sizes compare fairly.")
 frame = comparison.confusion_frame(results, class_names, normalise)
+# Digit matrices two by two, so their cells stay readable on a projector; 2×2 review matrices in a row.
+digits = len(class_names) > 4
 event = st.altair_chart(
-    charts.confusion_heatmaps(frame, class_names, normalise, columns=4), on_select="rerun",
+    charts.confusion_heatmaps(frame, class_names, normalise, columns=2 if digits else 4,
+                              cell_size=(30 if frame["model"].nunique() <= 4 else 26) if digits else None),
+    on_select="rerun",
     selection_mode=charts.CELL_SELECTION, key=f"confusion_{choice}")
 st.caption("Grey: correct answers. Colour: mistakes (one colour scale for every model). "
            "Click a cell to see its examples; double-click to clear.")
@@ -199,7 +204,10 @@ else:
 
 st.subheader("Architectures")
 architecture = comparison.architecture_frame(results)
-st.dataframe(architecture, hide_index=True, column_config={
+# The accuracies first, so they stay in view on a narrow screen; the layer details after.
+st.dataframe(architecture, hide_index=True, column_order=[
+    "model", "test accuracy", "train accuracy", "epochs to converge", "architecture", "units", "recurrent layers",
+    "dropout", "parameters"], column_config={
     "train accuracy": st.column_config.NumberColumn(format="percent", help="the last epoch, as Keras reports it"),
     "test accuracy": st.column_config.NumberColumn(format="percent"),
     "parameters": st.column_config.NumberColumn(format="localized"),
