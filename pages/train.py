@@ -67,8 +67,9 @@ st.pills("Course recipes (one click sets everything)", list(runs.PRESETS), key="
 
 with st.container(border=True):
     a, b, c, d = st.columns(4, gap="medium")
-    dataset = a.segmented_control("Data", list(runs.FAMILIES), key="train_dataset", format_func=runs.DATASET_TITLES.get,
-                                  on_change=dataset_changed) or "mnist"
+    dataset = a.segmented_control("Data", list(runs.FAMILIES), key="train_dataset", on_change=dataset_changed,
+                                  format_func={"mnist": "Digits", "imdb": "Reviews"}.get,
+                                  help="Digits: MNIST handwritten digits. Reviews: IMDB movie reviews.") or "mnist"
     dataset_changed()  # also when a preset or a deselected control left something invalid
     family = a.selectbox("Model family", list(runs.FAMILIES[dataset]), key="train_family")
     a.select_slider("Training examples", TRAIN_SIZES[dataset], key="train_train_size", format_func=lambda n: f"{n:,}",
@@ -81,7 +82,7 @@ with st.container(border=True):
     is_cnn = family == "CNN"
     c.slider("Dense units" if is_cnn else "Units (first layer)", 2, 256, key="train_units")
     c.slider("Convolution blocks" if is_cnn else "Stacked layers", 1, 3, key="train_layers")
-    c.checkbox("Each next layer half as wide", key="train_shrink", disabled=is_cnn,
+    c.checkbox("Halve each next layer", key="train_shrink", disabled=is_cnn,
                help="As in the architectures material: 32 then 16.")
     c.slider("Dropout", 0.0, 0.6, step=0.05, key="train_dropout")
 
