@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -17,8 +19,37 @@ def _style(chart: alt.Chart) -> alt.Chart:
         labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
 
 
+def reusable(build, data: pd.DataFrame, *structure) -> tuple[pd.DataFrame, dict]:
+    """``(data, Vega-Lite spec)`` for ``st.vega_lite_chart``. Altair builds and validates the
+    spec of ``build(data, *structure)`` once per structure; later calls reuse it with new data.
+    (Building and validating costs Altair ~10 ms a chart, on every stroke of every student,
+    while only the data changes.) ``build`` must keep everything data-dependent in ``data``."""
+    key = (build.__qualname__, structure)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = build(data, *structure).to_dict()
+        spec.pop("datasets", None)
+        spec.pop("data", None)  # st.vega_lite_chart supplies the data
+        _SPECS[key] = spec
+    return data, copy.deepcopy(spec)
+
+
+_SPECS: dict = {}
+
+
+def _probability_bars(data: pd.DataFrame, order: tuple, class_names: tuple) -> alt.Chart:
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("class:N", sort=list(class_names), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=None),
+        color=alt.condition(alt.datum.top, alt.value(HIGHLIGHT), alt.value(MUTED)),
+        tooltip=["model", "class", alt.Tooltip("probability:Q", format=".1%")],
+    ).properties(width=165, height=170).facet(
+        column=alt.Column("model:N", sort=list(order), title=None))
+    return _style(chart)
+
+
 def probability_bars(probabilities: dict[str, np.ndarray], titles: dict[str, str],
-                     class_names: list[str]) -> alt.Chart:
+                     class_names: list[str]) -> tuple[pd.DataFrame, dict]:
     """One small bar chart per model (side by side), the top class of each in colour."""
     rows = []
     for key, p in probabilities.items():
@@ -26,24 +57,11 @@ def probability_bars(probabilities: dict[str, np.ndarray], titles: dict[str, str
         for i, value in enumerate(p):
             rows.append({"model": titles[key], "class": class_names[i], "probability": float(value),
                          "top": i == top})
-    data = pd.DataFrame(rows)
-    order = [titles[k] for k in probabilities]
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("class:N", sort=class_names, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=None),
-        color=alt.condition(alt.datum.top, alt.value(HIGHLIGHT), alt.value(MUTED)),
-        tooltip=["model", "class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(width=190, height=170).facet(
-        column=alt.Column("model:N", sort=order, title=None))
-    return _style(chart)
+    order = tuple(titles[k] for k in probabilities)
+    return reusable(_probability_bars, pd.DataFrame(rows), order, tuple(class_names))
 
 
-def state_heatmap(values: np.ndarray, step_label: str = "row", value_label: str = "h") -> alt.Chart:
-    """A (time steps, units) array as a heatmap: units down, time steps across, -1..1 colours."""
-    steps, units = values.shape
-    t, u = np.meshgrid(np.arange(1, steps + 1), np.arange(units), indexing="ij")
-    data = pd.DataFrame({step_label: t.ravel(), "unit": u.ravel(), value_label: values.ravel()})
-    limit = max(1.0, float(np.abs(values).max()))
+def _state_heatmap(data: pd.DataFrame, step_label: str, value_label: str, units: int, limit: float) -> alt.Chart:
     chart = alt.Chart(data).mark_rect().encode(
         x=alt.X(f"{step_label}:O", title=f"{step_label} (time step t)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("unit:O", title="unit", axis=alt.Axis(values=list(range(0, units, 8)))),
@@ -54,21 +72,37 @@ def state_heatmap(values: np.ndarray, step_label: str = "row", value_label: str 
     return _style(chart)
 
 
-def readout_lines(probabilities: np.ndarray, class_names: list[str], step_label: str = "row") -> alt.Chart:
-    """Probability of each class after each time step; the final winner drawn thick."""
-    steps = probabilities.shape[0]
-    winner = class_names[int(np.argmax(probabilities[-1]))]
-    data = pd.DataFrame([
-        {step_label: t + 1, "class": class_names[c], "probability": float(probabilities[t, c])}
-        for t in range(steps) for c in range(len(class_names))])
+def state_heatmap(values: np.ndarray, step_label: str = "row", value_label: str = "h") -> tuple[pd.DataFrame, dict]:
+    """A (time steps, units) array as a heatmap: units down, time steps across, -1..1 colours
+    (wider, in steps of 0.5, if a state goes beyond)."""
+    steps, units = values.shape
+    t, u = np.meshgrid(np.arange(1, steps + 1), np.arange(units), indexing="ij")
+    data = pd.DataFrame({step_label: t.ravel(), "unit": u.ravel(), value_label: values.ravel()})
+    biggest = float(np.nan_to_num(np.abs(values)).max()) if values.size else 0.0
+    limit = max(1.0, float(np.ceil(biggest * 2) / 2))
+    return reusable(_state_heatmap, data, step_label, value_label, units, limit)
+
+
+def _readout_lines(data: pd.DataFrame, class_names: tuple, step_label: str, steps: int) -> alt.Chart:
     chart = alt.Chart(data).mark_line(point=False).encode(
         x=alt.X(f"{step_label}:Q", title=f"after reading {step_label} t", scale=alt.Scale(domain=[1, steps])),
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        color=alt.Color("class:N", sort=class_names, scale=alt.Scale(scheme="category10")),
-        strokeWidth=alt.condition(alt.datum["class"] == winner, alt.value(4), alt.value(1.5)),
+        color=alt.Color("class:N", sort=list(class_names), scale=alt.Scale(scheme="category10")),
+        strokeWidth=alt.condition(alt.datum.winner, alt.value(4), alt.value(1.5)),
         tooltip=[step_label, "class", alt.Tooltip("probability:Q", format=".1%")],
     ).properties(height=260)
     return _style(chart)
+
+
+def readout_lines(probabilities: np.ndarray, class_names: list[str],
+                  step_label: str = "row") -> tuple[pd.DataFrame, dict]:
+    """Probability of each class after each time step; the final winner drawn thick."""
+    steps = probabilities.shape[0]
+    winner = int(np.argmax(probabilities[-1]))
+    data = pd.DataFrame([
+        {step_label: t + 1, "class": class_names[c], "probability": float(probabilities[t, c]), "winner": c == winner}
+        for t in range(steps) for c in range(len(class_names))])
+    return reusable(_readout_lines, data, tuple(class_names), step_label, steps)
 
 
 def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_word_labels: int = 40) -> alt.Chart:

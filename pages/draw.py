@@ -24,7 +24,7 @@ source = st.segmented_control("Input", SOURCES, default="Draw", key="draw_source
 
 
 def enlarge(image28: np.ndarray) -> np.ndarray:
-    return np.kron(image28, np.ones((ENLARGE, ENLARGE), np.float32))
+    return image28.astype(np.float32).repeat(ENLARGE, axis=0).repeat(ENLARGE, axis=1)
 
 
 def drawn_input():
@@ -125,7 +125,7 @@ def digit_lab():
             st.markdown(note)
 
     st.subheader("Every model's probabilities")
-    st.altair_chart(charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
+    st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
                                             mnist.DIGIT_NAMES))
 
     st.subheader("Inside the models")
@@ -162,10 +162,10 @@ def inside_views(ready: dict, image28: np.ndarray):
         with chart_col:
             st.markdown(f"**Hidden state $h_t$ of `{trace.layer_name}`** after each of the 28 rows "
                         f"({trace.hidden.shape[1]} units; red positive, blue negative)")
-            st.altair_chart(charts.state_heatmap(trace.hidden, "row", "h"))
+            st.vega_lite_chart(*charts.state_heatmap(trace.hidden, "row", "h"))
             if trace.probabilities is not None:
                 st.markdown("**What the model would answer after reading only rows 1…t**")
-                st.altair_chart(charts.readout_lines(trace.probabilities, mnist.DIGIT_NAMES, "row"))
+                st.vega_lite_chart(*charts.readout_lines(trace.probabilities, mnist.DIGIT_NAMES, "row"))
         with eq_col:
             st.markdown(f"**{trace.layer_type}**, one step per image row: $x_t$ is the 28 pixels of row $t$.")
             for eq in equations.RECURRENT.get(trace.layer_type, []):
