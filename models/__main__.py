@@ -213,25 +213,25 @@ def cmd_predict(args) -> int:
     return 1 if failed else 0
 
 
-def _count(value: str) -> int:
-    """A whole number >= 1 (epochs, batch size, number of examples)."""
+def _whole_number(value: str, low: int, high: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    if number < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {number}")
+    if high is not None and number > high:
+        raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {number}")
     return number
+
+
+def _count(value: str) -> int:
+    """A whole number >= 1 (epochs, batch size, number of examples)."""
+    return _whole_number(value, 1)
 
 
 def _seed(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if not 0 <= number < 2**32:  # NumPy's and TensorFlow's seed range
-        raise argparse.ArgumentTypeError(f"must be between 0 and {2**32 - 1}, got {number}")
-    return number
+    return _whole_number(value, 0, 2**32 - 1)  # NumPy's and TensorFlow's seed range
 
 
 def _threshold(value: str) -> float:
