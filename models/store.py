@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -19,26 +20,29 @@ class ModelUnavailable(RuntimeError):
     """A pretrained model file is missing or unreadable; the message says how to retrain."""
 
 
-def _atomic_target(path: Path, suffix: str) -> str:
+@contextlib.contextmanager
+def _written_atomically(path: Path, suffix: str):
+    """Yields a temporary file name beside ``path``; once the caller has written it, it is
+    flushed to disk and put in place with ``os.replace``. On any failure (even a kill) the
+    previous ``path`` is untouched and the temporary file is removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=suffix)
     os.close(fd)
     os.chmod(tmp, 0o644)  # mkstemp makes 0600; shipped files must be readable by all
-    return tmp
-
-
-def write_json(data: dict, path: str | Path) -> Path:
-    path = Path(path)
-    tmp = _atomic_target(path, ".tmp.json")
     try:
-        with open(tmp, "w") as f:
-            json.dump(data, f, indent=1)
-            f.flush()
+        yield tmp
+        with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json(data: dict, path: str | Path) -> Path:
+    path = Path(path)
+    with _written_atomically(path, ".tmp.json") as tmp, open(tmp, "w") as f:
+        json.dump(data, f, indent=1)
     return path
 
 
@@ -47,16 +51,8 @@ def write_predictions(predictions: dict, path: str | Path) -> Path:
     import numpy as np
 
     path = Path(path)
-    tmp = _atomic_target(path, ".tmp.npz")
-    try:
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, **predictions)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _written_atomically(path, ".tmp.npz") as tmp, open(tmp, "wb") as f:
+        np.savez_compressed(f, **predictions)
     return path
 
 
@@ -88,15 +84,8 @@ def lean_copy(model):
 def save_model(model, path: str | Path) -> Path:
     """Save ``model`` (without optimizer state) to ``path`` atomically."""
     path = Path(path)
-    tmp = _atomic_target(path, ".tmp.keras")  # Keras insists on the .keras extension
-    try:
+    with _written_atomically(path, ".tmp.keras") as tmp:  # Keras insists on the .keras extension
         lean_copy(model).save(tmp)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
