@@ -214,6 +214,12 @@ def to_mnist(image) -> np.ndarray | None:
 # -- Files --------------------------------------------------------------------------------------
 
 
+def enlarge(image: np.ndarray, factor: int) -> np.ndarray:
+    """Each pixel as a factor×factor block (nearest neighbour), so a 28×28 digit stays sharp
+    on screen instead of being blurred by the browser's scaling."""
+    return np.asarray(image).repeat(factor, axis=0).repeat(factor, axis=1)
+
+
 def open_image(source: str | Path | bytes) -> Image.Image:
     """Open an image file (path or bytes) safely: clear errors, no decompression bombs,
     camera rotation applied. Raises :class:`NotAnImage` with a plain message."""

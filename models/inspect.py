@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from data import digits
 from models.inference import compiled_submodel
 
 
@@ -54,7 +55,7 @@ def mosaic(maps: np.ndarray, columns: int = 8, pad: int = 1, scale: int = 4) -> 
         top = m.max()
         r, col = divmod(i, columns)
         tile[r * (h + pad): r * (h + pad) + h, col * (w + pad): col * (w + pad) + w] = m / top if top > 0 else 0
-    big = tile.repeat(scale, axis=0).repeat(scale, axis=1)  # each value a scale×scale block
+    big = digits.enlarge(tile, scale)
     return (big * 255).astype(np.uint8)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from data import digits
 from models import comparison, metrics, registry
 from pages import _charts as charts
 from pages import _shared as shared
@@ -69,10 +70,10 @@ normalise = st.toggle("Show shares of each true class instead of counts", key="c
                       help="Row-normalised: each row sums to 100%, so classes of different sizes compare fairly.")
 frame = comparison.confusion_frame(results, class_names, normalise)
 # Digit matrices two by two, so their cells stay readable on a projector; 2×2 review matrices in a row.
-digits = len(class_names) > 4
+many_classes = len(class_names) > 4
 event = st.altair_chart(
-    charts.confusion_heatmaps(frame, class_names, normalise, columns=2 if digits else 4,
-                              cell_size=(30 if frame["model"].nunique() <= 4 else 26) if digits else None),
+    charts.confusion_heatmaps(frame, class_names, normalise, columns=2 if many_classes else 4,
+                              cell_size=(30 if frame["model"].nunique() <= 4 else 26) if many_classes else None),
     on_select="rerun",
     selection_mode=charts.CELL_SELECTION, key=f"confusion_{choice}")
 st.caption("Grey: correct answers. Colour: mistakes (one colour scale for every model). "
@@ -90,19 +91,25 @@ def plain(text: str, limit: int = 600) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
 
 
-def show_digits(table: pd.DataFrame, names: list[str], t: int):
-    test_set, message = shared.mnist_test_set()
+def test_inputs_and_answers(load, what: str):
+    """The test inputs and every model's saved answers, or None (with a message) without the data."""
+    test_set, message = load()
     if test_set is None:
-        st.info(f"The examples need the MNIST test digits, which are not on this machine. {message}")
+        st.info(f"The examples need the {what}, which are not on this machine. {message}")
+        return None, None
+    return test_set[0], {r.label: r.predictions for r in results if r.predictions is not None}
+
+
+def show_digits(table: pd.DataFrame, names: list[str], t: int):
+    x_test, confidences = test_inputs_and_answers(shared.mnist_test_set, "MNIST test digits")
+    if x_test is None:
         return
-    x_test, _ = test_set
-    confidences = {r.label: r.predictions for r in results if r.predictions is not None}
     shown = list(table.head(16).iterrows())
     for start in range(0, len(shown), 4):
         for column, (index, row) in zip(st.columns(4), shown[start:start + 4]):
             with column, st.container(border=True):
                 picture, words = st.columns([1, 1.7], vertical_alignment="center")
-                picture.image(np.kron(x_test[index], np.ones((4, 4), dtype=np.uint8)), clamp=True,
+                picture.image(digits.enlarge(x_test[index], 4), clamp=True,
                               width="stretch")
                 lines = [f"**#{index}** · true **{class_names[t]}**"]
                 for name in names:
@@ -116,12 +123,9 @@ def show_digits(table: pd.DataFrame, names: list[str], t: int):
 
 
 def show_reviews(table: pd.DataFrame, names: list[str], t: int):
-    test_set, message = shared.imdb_test_set()
-    if test_set is None:
-        st.info(f"The examples need the IMDB test reviews, which are not on this machine. {message}")
+    texts, confidences = test_inputs_and_answers(shared.imdb_test_set, "IMDB test reviews")
+    if texts is None:
         return
-    texts, _ = test_set
-    confidences = {r.label: r.predictions for r in results if r.predictions is not None}
     for index, row in table.head(8).iterrows():
         with st.container(border=True):
             scores = " · ".join(f"{'✗ ' if bool(row[n]) else ''}{n} P(positive) "

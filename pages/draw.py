@@ -23,10 +23,6 @@ source = st.segmented_control("Input", SOURCES, default="Draw", key="draw_source
                               label_visibility="collapsed") or "Draw"
 
 
-def enlarge(image28: np.ndarray) -> np.ndarray:
-    return image28.astype(np.float32).repeat(ENLARGE, axis=0).repeat(ENLARGE, axis=1)
-
-
 def drawn_input():
     """The canvas; returns (grey image or None, note)."""
     from streamlit_drawable_canvas import st_canvas
@@ -64,7 +60,7 @@ def mnist_input():
     if picked is None:
         return None, None
     image, label, index = picked
-    st.image(enlarge(image / 255.0), caption=f"test digit #{index}", width=CANVAS_SIZE, clamp=True)
+    st.image(digits.enlarge(image / 255.0, ENLARGE), caption=f"test digit #{index}", width=CANVAS_SIZE, clamp=True)
     return image, f"True label: **{label}** (test digit #{index})"
 
 
@@ -93,7 +89,7 @@ def digit_lab():
             st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
             st.caption("28×28 pixels, ink bright on black, like MNIST.")
         else:
-            st.image(enlarge(prepared.image), width=28 * ENLARGE, clamp=True)
+            st.image(digits.enlarge(prepared.image, ENLARGE), width=28 * ENLARGE, clamp=True)
             st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
                        "of 28×28 — exactly how MNIST was made."
                        + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))

@@ -18,7 +18,7 @@ from pages import _shared as shared
 
 shared.require_router()
 shared.import_tensorflow()  # before anything that imports TensorFlow
-from data import sequences  # noqa: E402
+from data import digits, sequences  # noqa: E402
 from models import equations, gates, registry  # noqa: E402
 
 WAVES = "waves"  # the wave lab; every other option is the registry key of an LSTM model
@@ -386,7 +386,7 @@ def registry_lab(key: str) -> None:
             x, caption = digit_input(spec)
             if x is None:
                 return
-            st.image(np.kron(x, np.ones((6, 6), np.float32)), caption=caption, width=168, clamp=True)
+            st.image(digits.enlarge(x, 6), caption=caption, width=168, clamp=True)
         feature_title, input_title = "pixel", "Input x_t: the 28 pixels of row t"
         input_text = "Each column is one row of the picture, top row first: the LSTM never sees the image whole."
     else:

@@ -150,3 +150,10 @@ def test_open_image_refuses_decompression_bombs():
     Image.new("1", (10_000, 10_000)).save(buf, format="PNG")  # small file, 100 megapixels
     with pytest.raises(digits.NotAnImage, match="too large"):
         digits.open_image(buf.getvalue())
+
+
+def test_enlarge_makes_each_pixel_a_sharp_block():
+    image = np.array([[0.0, 1.0], [0.5, 0.25]], np.float32)
+    big = digits.enlarge(image, 3)
+    assert big.shape == (6, 6) and big.dtype == np.float32
+    assert (big[:3, 3:] == 1.0).all() and (big[3:, :3] == 0.5).all() and (big[:3, :3] == 0.0).all()
