@@ -104,6 +104,24 @@ class TrainingJob:
         with self._lock:
             return list(self.events[index:])
 
+    def curves(self):
+        """The live curves so far, as two frames: ``position`` (epochs done, fractional) with
+        the running ``loss``/``accuracy`` every few batches, and one row per finished epoch,
+        split (train/validation) and metric."""
+        import pandas as pd
+
+        events = self.events_since(0)
+        started = next((e for e in events if e["kind"] == "started"), {})
+        steps = max(started.get("steps_per_epoch") or 1, 1)
+        batches = pd.DataFrame([{"position": e["epoch"] - 1 + e["batch"] / steps, "loss": e.get("loss"),
+                                 "accuracy": e.get("accuracy")} for e in events if e["kind"] == "batch"],
+                               columns=["position", "loss", "accuracy"])
+        rows = [{"epoch": e["epoch"], "split": split, "metric": metric, "value": e[prefix + metric]}
+                for e in events if e["kind"] == "epoch"
+                for split, prefix in (("train", ""), ("validation", "val_"))
+                for metric in ("loss", "accuracy") if prefix + metric in e]
+        return batches, pd.DataFrame(rows, columns=["epoch", "split", "metric", "value"])
+
     def latest(self, kind: str) -> dict | None:
         with self._lock:
             return next((e for e in reversed(self.events) if e["kind"] == kind), None)

@@ -4,7 +4,6 @@ The run trains in a background worker owned by this browser session (models.work
 and page changes neither stop nor orphan it, closing the tab does. One run at a time on the
 server; the others wait in line and see their place."""
 
-import pandas as pd
 import streamlit as st
 
 from models import runs
@@ -116,24 +115,6 @@ if stop_col.button("Stop", icon=":material/stop:", disabled=active is None, key=
 # -- Progress ------------------------------------------------------------------------------------
 
 
-def curves_data(job) -> tuple[pd.DataFrame, pd.DataFrame]:
-    events = job.events_since(0)
-    started = next((e for e in events if e["kind"] == "started"), {})
-    steps = max(started.get("steps_per_epoch") or 1, 1)
-    batches = pd.DataFrame([{"position": e["epoch"] - 1 + e["batch"] / steps, "loss": e.get("loss"),
-                             "accuracy": e.get("accuracy")} for e in events if e["kind"] == "batch"],
-                           columns=["position", "loss", "accuracy"])
-    rows = []
-    for e in events:
-        if e["kind"] == "epoch":
-            for split, prefix in (("train", ""), ("validation", "val_")):
-                for metric in ("loss", "accuracy"):
-                    if f"{prefix}{metric}" in e:
-                        rows.append({"epoch": e["epoch"], "split": split, "metric": metric,
-                                     "value": e[f"{prefix}{metric}"]})
-    return batches, pd.DataFrame(rows, columns=["epoch", "split", "metric", "value"])
-
-
 def show_job(job) -> None:
     if job.status == "queued":
         position = queue.position(job)
@@ -147,7 +128,7 @@ def show_job(job) -> None:
     if job.status == "running":
         text = f"Epoch {latest['epoch']}, batch {latest['batch']}" if latest else "Preparing the data and the model…"
         st.progress(min(done_share, 1.0), text=text)
-    batches, epochs = curves_data(job)
+    batches, epochs = job.curves()
     metric = st.radio("Curve", ["loss", "accuracy"], horizontal=True, key=f"live_metric_{job.number}")
     if len(batches):
         st.altair_chart(charts.live_curves(batches, epochs[epochs["metric"] == metric], metric))

@@ -47,6 +47,13 @@ def test_a_run_streams_batches_and_epochs_then_finishes(mnist_path, tmp_path):
     path.write_bytes(job.result.model_bytes)
     assert store.load_model(path).output_shape == (None, 10)
     assert job.events[-1]["test_accuracy"] == meta["test_accuracy"]
+    # The live curves: a running point every few batches, four points per finished epoch.
+    running, finished = job.curves()
+    assert len(running) == len(batches) and running["position"].is_monotonic_increasing
+    assert 0 < running["position"].iloc[0] and running["position"].iloc[-1] == pytest.approx(2.0)
+    assert len(finished) == 2 * 2 * 2  # epochs × (train, validation) × (loss, accuracy)
+    last = finished[(finished["epoch"] == 2) & (finished["split"] == "validation") & (finished["metric"] == "loss")]
+    assert last["value"].item() == epochs[-1]["val_loss"]
 
 
 def test_stop_ends_the_run_after_the_current_batch(mnist_path):
