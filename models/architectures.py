@@ -99,3 +99,90 @@ def sequence_lstm(layer_units=(16,), features: int = 1) -> keras.Model:
         x = layers.LSTM(n, return_sequences=i < len(sizes), name=f"lstm{i}")(x)
     outputs = layers.Dense(1, name="next_value")(x)
     return keras.Model(inputs, outputs, name=f"sequence_lstm_{'_'.join(map(str, sizes))}")
+
+
+# -- Photos (CIFAR-10) --------------------------------------------------------------------------
+# Every CIFAR model takes the photo's pixel values as they are (0-255, RGB) and scales them
+# itself, so the page, the CLI and the tests feed one and the same 32x32 array.
+
+CIFAR_SHAPE = (32, 32, 3)
+# Per-channel mean and standard deviation of the 50,000 CIFAR-10 training images (0-255).
+CIFAR_MEAN = (125.307, 122.950, 113.865)
+CIFAR_STD = (62.993, 62.089, 66.705)
+
+
+def cifar_cnn_lab(filters=(32, 64), dropout=0.5) -> keras.Model:
+    """The course lab's CNN, exactly: Conv(32) > Pool > Conv(64) > Pool > Flatten > Dropout 0.5 >
+    Dense(10, softmax)."""
+    inputs = keras.Input(shape=CIFAR_SHAPE, name="photo")
+    x = layers.Rescaling(1 / 255, name="scale")(inputs)
+    for i, n in enumerate(filters, start=1):
+        x = layers.Conv2D(n, kernel_size=3, activation="relu", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D(pool_size=2, name=f"pool{i}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="cifar_cnn_lab")
+
+
+def _conv_bn(x, filters, name, weight_decay):
+    """3x3 convolution > batch normalisation > ReLU: the unit every block below is made of."""
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv",
+                      kernel_regularizer=keras.regularizers.l2(weight_decay) if weight_decay else None)(x)
+    x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def cifar_resnet(widths=(64, 128, 192, 256), weight_decay=2.5e-4) -> keras.Model:
+    """A small residual network in the style of the fast CIFAR-10 recipes (the "ResNet-9" of
+    the DAWNBench entries), narrowed so the file stays under 10 MB:
+
+    prep conv > [conv > pool > residual(conv, conv)] > [conv > pool] > [conv > pool >
+    residual(conv, conv)] > global max pool > Dense(10, softmax).
+
+    Pooling halves the picture three times (32 > 16 > 8 > 4) while the channels grow, so each
+    later filter sees a larger part of the photo; the residual blocks add what two more
+    convolutions find to what the block already had, which keeps a deep stack trainable."""
+    prep, width1, width2, width3 = widths
+    inputs = keras.Input(shape=CIFAR_SHAPE, name="photo")
+    x = layers.Rescaling(1 / 255, name="scale")(inputs)
+    x = layers.Normalization(mean=[m / 255 for m in CIFAR_MEAN], variance=[(s / 255) ** 2 for s in CIFAR_STD],
+                             name="normalise")(x)
+    x = _conv_bn(x, prep, "prep", weight_decay)
+    for block, width, residual in ((1, width1, True), (2, width2, False), (3, width3, True)):
+        x = _conv_bn(x, width, f"block{block}", weight_decay)
+        x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
+        if residual:
+            y = _conv_bn(x, width, f"block{block}_res1", weight_decay)
+            y = _conv_bn(y, width, f"block{block}_res2", weight_decay)
+            x = layers.Add(name=f"block{block}_add")([x, y])
+    x = layers.GlobalMaxPooling2D(name="pool_everywhere")(x)
+    logits = layers.Dense(NUM_CLASSES, name="scores",
+                          kernel_regularizer=keras.regularizers.l2(weight_decay) if weight_decay else None)(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="probabilities")(logits)
+    return keras.Model(inputs, outputs, name="cifar_resnet")
+
+
+# -- Writing (character language model) ---------------------------------------------------------
+
+
+def char_lstm(vocab_size=None, embed_dim=32, units=(384, 384), sentiment_dim=8, dropout=0.0) -> keras.Model:
+    """Characters so far (and the sentiment asked for, at every step) > Embedding > LSTM >
+    LSTM > a score for every possible next character (logits; softmax(z / T) samples).
+
+    The sentiment enters as a second embedding concatenated to each character's, so the same
+    network writes a positive or a negative review depending on one switch."""
+    from data import characters
+
+    vocab_size = vocab_size or characters.VOCAB_SIZE
+    chars = keras.Input(shape=(None,), dtype="int32", name="characters")
+    sentiment = keras.Input(shape=(None,), dtype="int32", name="sentiment")
+    x = layers.Embedding(vocab_size, embed_dim, name="char_embedding")(chars)
+    s = layers.Embedding(len(characters.SENTIMENTS), sentiment_dim, name="sentiment_embedding")(sentiment)
+    x = layers.Concatenate(name="char_and_sentiment")([x, s])
+    for i, n in enumerate(units, start=1):
+        x = layers.LSTM(n, return_sequences=True, name=f"lstm{i}")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"dropout{i}")(x)
+    logits = layers.Dense(vocab_size, dtype="float32", name="next_character")(x)
+    return keras.Model([chars, sentiment], logits, name="char_lstm")

@@ -1,0 +1,271 @@
+"""Training that runs on any Keras backend: the photo CNNs (CIFAR-10) and the writing LSTM.
+
+The digit and review models train through ``tf.data`` pipelines. These two recipes feed
+plain NumPy batches through ``keras.utils.PyDataset`` instead, so the very same code trains
+on TensorFlow on a laptop or on JAX on a GPU machine (``KERAS_BACKEND=jax``), where the
+shipped models were trained. Sections in the keras-io order: Prepare the data -> Build ->
+Train; evaluation and saving are the caller's.
+
+Long recipes take a time budget instead of a guess: a short probe measures how fast this
+machine trains, and the number of epochs (or steps) that fits the budget is fixed *before*
+training starts, so the learning-rate schedule runs its whole course. The number chosen is
+recorded, and passing it explicitly (``epochs=`` / ``steps=``) reproduces the run anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+from models import architectures
+
+# -- Prepare the data ---------------------------------------------------------------------------
+
+
+class PhotoBatches(keras.utils.PyDataset):
+    """Batches of CIFAR photos (pixel values 0-255) and one-hot labels.
+
+    With ``augment`` each photo is padded by 4 pixels (mirrored edges), cut back to 32x32 at
+    a random place, and flipped left-right half of the time: the network never sees exactly
+    the same photo twice, so it learns the object, not the pixels."""
+
+    def __init__(self, x, y, batch_size, augment=False, seed=0, num_classes=10, shuffle=None):
+        super().__init__()
+        self.x, self.y = x, np.asarray(y).astype("int64").reshape(-1)
+        self.batch_size, self.augment, self.num_classes = batch_size, augment, num_classes
+        self.rng = np.random.default_rng(seed)
+        self.shuffle = augment if shuffle is None else shuffle
+        self.order = self.rng.permutation(len(x)) if self.shuffle else np.arange(len(x))
+
+    def __len__(self):
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def __getitem__(self, index):
+        rows = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        images = self.x[rows]
+        if self.augment:
+            images = random_crop_and_flip(images, self.rng)
+        labels = np.eye(self.num_classes, dtype="float32")[self.y[rows]]
+        return images.astype("float32"), labels
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self.order = self.rng.permutation(len(self.x))
+
+
+def random_crop_and_flip(images: np.ndarray, rng: np.random.Generator, pad: int = 4) -> np.ndarray:
+    """Pad with mirrored edges, cut a random 32x32 window, flip half of the batch left-right."""
+    n, h, w, _ = images.shape
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="reflect")
+    dy = rng.integers(0, 2 * pad + 1, n)
+    dx = rng.integers(0, 2 * pad + 1, n)
+    rows = dy[:, None] + np.arange(h)[None, :]  # (n, h)
+    cols = dx[:, None] + np.arange(w)[None, :]  # (n, w)
+    out = padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    flip = rng.random(n) < 0.5
+    out[flip] = out[flip, :, ::-1]
+    return out
+
+
+class CharacterWindows(keras.utils.PyDataset):
+    """Windows of ``window`` characters cut at random places of the character stream, with
+    the sentiment of each character's review; the target is the same window shifted by one
+    (the next character at every step)."""
+
+    def __init__(self, chars, sentiment, window, batch_size, steps, seed=0):
+        super().__init__()
+        self.chars, self.sentiment = np.asarray(chars, np.int32), np.asarray(sentiment, np.int32)
+        self.window, self.batch_size, self.steps = window, batch_size, steps
+        self.rng = np.random.default_rng(seed)
+        self.last_start = len(self.chars) - window - 1
+        if self.last_start < 1:
+            raise ValueError(f"the text is too short ({len(self.chars)} characters) for windows of {window}")
+
+    def __len__(self):
+        return self.steps
+
+    def __getitem__(self, index):
+        starts = self.rng.integers(0, self.last_start, self.batch_size)
+        positions = starts[:, None] + np.arange(self.window + 1)[None, :]
+        chars = self.chars[positions]
+        return (chars[:, :-1], self.sentiment[positions[:, :-1]]), chars[:, 1:]
+
+
+def character_windows_in_order(chars, sentiment, window):
+    """Every character of a held-out stream exactly once, as consecutive windows (for the
+    bits-per-character measurement); the tail shorter than a window is dropped."""
+    chars, sentiment = np.asarray(chars, np.int32), np.asarray(sentiment, np.int32)
+    n = (len(chars) - 1) // window
+    x = chars[: n * window].reshape(n, window)
+    y = chars[1: n * window + 1].reshape(n, window)
+    s = sentiment[: n * window].reshape(n, window)
+    return (x, s), y
+
+
+# -- Train --------------------------------------------------------------------------------------
+
+
+class EpochSeconds(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+@dataclass
+class Trained:
+    model: keras.Model  # float32, uncompiled-ready (the caller saves it)
+    history: dict
+    seconds_per_epoch: list[float]
+    settings: dict = field(default_factory=dict)  # everything needed to run it again
+
+
+def _float32_copy(builder, builder_args, model):
+    """The trained weights in a float32 model (training may use mixed precision)."""
+    keras.mixed_precision.set_global_policy("float32")
+    fresh = builder(**builder_args)
+    fresh.set_weights(model.get_weights())
+    return fresh
+
+
+def _steps_that_fit(fit_once, budget_seconds, probe_steps, steps_per_unit):
+    """Time ``fit_once(probe_steps)`` twice (the first run compiles) and return how many
+    units (epochs or steps) of ``steps_per_unit`` steps fit in the budget."""
+    fit_once(probe_steps)
+    start = time.perf_counter()
+    fit_once(probe_steps)
+    per_step = (time.perf_counter() - start) / probe_steps
+    return max(1, int(budget_seconds / (per_step * steps_per_unit))), per_step
+
+
+PHOTO_RECIPES = {
+    # The course lab: Adam, batch 128, 20 epochs, no augmentation.
+    "lab": {"builder": "cifar_cnn_lab", "optimizer": "adam", "learning_rate": 1e-3, "batch_size": 128,
+            "epochs": 20, "augment": False, "label_smoothing": 0.0, "mixed_precision": False},
+    # The small ResNet: SGD with Nesterov momentum, linear warm-up then cosine decay, random
+    # crops and flips, label smoothing, mixed precision where a GPU supports it.
+    "resnet": {"builder": "cifar_resnet", "optimizer": "sgd", "learning_rate": 0.2, "batch_size": 512,
+               "epochs": 30, "augment": True, "label_smoothing": 0.1, "mixed_precision": True,
+               "warmup_fraction": 0.15},
+}
+
+
+def train_photo_model(recipe: str, x_fit, y_fit, x_val, y_val, *, epochs=None, budget_seconds=None,
+                      seed=42, builder_args=None, max_epochs=60, verbose=0, callbacks=()) -> Trained:
+    """Train a CIFAR recipe on uint8 photos. ``budget_seconds`` picks the epochs that fit."""
+    settings = {**PHOTO_RECIPES[recipe], "seed": seed}
+    builder = getattr(architectures, settings["builder"])
+    builder_args = dict(builder_args or {})
+    keras.utils.set_random_seed(seed)
+    mixed = settings["mixed_precision"] and keras.backend.backend() == "jax" and _has_gpu()
+    keras.mixed_precision.set_global_policy("mixed_bfloat16" if mixed else "float32")
+    batch = settings["batch_size"]
+    train_batches = PhotoBatches(x_fit, y_fit, batch, augment=settings["augment"], seed=seed)
+    val_batches = PhotoBatches(x_val, y_val, 1000)
+    steps_per_epoch = len(train_batches)
+
+    def compile_model(total_steps):
+        model = builder(**builder_args)
+        if settings["optimizer"] == "sgd":
+            warmup = int(total_steps * settings["warmup_fraction"])
+            schedule = keras.optimizers.schedules.CosineDecay(
+                0.0, decay_steps=total_steps - warmup, alpha=0.0,
+                warmup_target=settings["learning_rate"], warmup_steps=warmup)
+            optimizer = keras.optimizers.SGD(schedule, momentum=0.9, nesterov=True)
+        else:
+            optimizer = keras.optimizers.Adam(settings["learning_rate"])
+        model.compile(optimizer=optimizer,
+                      loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"]),
+                      metrics=["accuracy"])
+        return model
+
+    if epochs is None and budget_seconds:
+        probe = compile_model(1000)
+
+        def fit_probe(steps):
+            probe.fit(train_batches, epochs=1, steps_per_epoch=steps, verbose=0)
+
+        epochs, per_step = _steps_that_fit(fit_probe, budget_seconds, min(20, steps_per_epoch), steps_per_epoch)
+        epochs = min(epochs, max_epochs)
+        settings["probe_seconds_per_step"] = round(per_step, 5)
+        keras.utils.set_random_seed(seed)
+        train_batches = PhotoBatches(x_fit, y_fit, batch, augment=settings["augment"], seed=seed)
+    epochs = epochs or settings["epochs"]
+    settings.update(epochs=epochs, builder_args=builder_args, mixed_precision=mixed,
+                    backend=keras.backend.backend())
+    model = compile_model(epochs * steps_per_epoch)
+    timer = EpochSeconds()
+    history = model.fit(train_batches, validation_data=val_batches, epochs=epochs,
+                        callbacks=[timer, *callbacks], verbose=verbose)
+    final = _float32_copy(builder, builder_args, model)
+    return Trained(final, {k: [float(v) for v in vals] for k, vals in history.history.items()},
+                   [round(s, 3) for s in timer.seconds], settings)
+
+
+CHAR_RECIPE = {"window": 200, "batch_size": 256, "learning_rate": 2e-3, "clipnorm": 1.0,
+               "steps_per_epoch": 400, "warmup_steps": 200}
+
+
+def train_char_model(chars, sentiment, val_chars, val_sentiment, *, epochs=None, budget_seconds=None,
+                     seed=42, builder_args=None, recipe=None, max_epochs=200, verbose=0, callbacks=()) -> Trained:
+    """Train the character language model on a character stream (see data.characters)."""
+    settings = {**CHAR_RECIPE, **(recipe or {}), "seed": seed}
+    builder_args = dict(builder_args or {})
+    keras.utils.set_random_seed(seed)
+    keras.mixed_precision.set_global_policy("float32")
+    window, batch, steps = settings["window"], settings["batch_size"], settings["steps_per_epoch"]
+    train = CharacterWindows(chars, sentiment, window, batch, steps, seed=seed)
+    (val_x, val_s), val_y = character_windows_in_order(val_chars, val_sentiment, window)
+
+    def compile_model(total_steps):
+        model = architectures.char_lstm(**builder_args)
+        warmup = min(settings["warmup_steps"], total_steps // 10)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=max(1, total_steps - warmup), alpha=0.02,
+            warmup_target=settings["learning_rate"], warmup_steps=warmup)
+        model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=settings["clipnorm"]),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return model
+
+    if epochs is None and budget_seconds:
+        probe = compile_model(1000)
+
+        def fit_probe(n):
+            probe.fit(train, epochs=1, steps_per_epoch=n, verbose=0)
+
+        epochs, per_step = _steps_that_fit(fit_probe, budget_seconds, 10, steps)
+        epochs = min(epochs, max_epochs)
+        settings["probe_seconds_per_step"] = round(per_step, 5)
+        keras.utils.set_random_seed(seed)
+        train = CharacterWindows(chars, sentiment, window, batch, steps, seed=seed)
+    epochs = epochs or 10
+    settings.update(epochs=epochs, builder_args=builder_args, backend=keras.backend.backend())
+    model = compile_model(epochs * steps)
+    timer = EpochSeconds()
+    history = model.fit(train, validation_data=((val_x, val_s), val_y), validation_batch_size=256,
+                        epochs=epochs, callbacks=[timer, *callbacks], verbose=verbose)
+    history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    for key in ("loss", "val_loss"):  # nats per character -> bits per character
+        if key in history:
+            history[key.replace("loss", "bits_per_character")] = [v / math.log(2) for v in history[key]]
+    final = _float32_copy(architectures.char_lstm, builder_args, model)
+    return Trained(final, history, [round(s, 3) for s in timer.seconds], settings)
+
+
+def _has_gpu() -> bool:
+    """Whether the JAX backend trains on a GPU (mixed precision pays off only there)."""
+    try:
+        import jax
+
+        return any(d.platform == "gpu" for d in jax.devices())
+    except Exception:  # no JAX, or no device list: train in float32
+        return False
