@@ -101,7 +101,7 @@ def load_model(path: str | Path):
     """Load a ``.keras`` file in safe mode (no code from the file runs), uncompiled."""
     import keras
 
-    import models.text  # noqa: F401  registers the review standardizer the IMDB models use
+    import models.layers  # noqa: F401  registers the layers saved inside the review models
 
     path = Path(path)
     if not path.is_file():

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from data import digits
+from data import catalog, digits
 from models import comparison, metrics, registry
 from pages import _charts as charts
-from pages import _shared as shared
+from pages._ui import datasets, streamlit_fixes, tf_import, training_session
 
-shared.require_router()
+streamlit_fixes.require_router()
 
 st.title("Compare models")
 st.markdown(
@@ -22,15 +22,18 @@ st.markdown(
     "**Click a cell** to see the examples behind it — and whether the other models make the same mistake."
 )
 
-GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in comparison.GROUPS}
-choice = st.segmented_control("Models", list(GROUP_KEYS), default="mnist/main", key="compare_group",
-                              format_func=lambda k: comparison.GROUPS[GROUP_KEYS[k]])
+GROUPS = comparison.groups()
+GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in GROUPS}
+DEFAULT_GROUP = next(iter(GROUP_KEYS))
+choice = st.segmented_control("Models", list(GROUP_KEYS), default=DEFAULT_GROUP, key="compare_group",
+                              format_func=lambda k: GROUPS[GROUP_KEYS[k]])
 if choice is None:  # the student clicked the selected option again: it deselects
-    choice = "mnist/main"
+    choice = DEFAULT_GROUP
 dataset, group = GROUP_KEYS[choice]
+task = catalog.get(dataset)
 
 results = comparison.shipped_results(dataset, group)
-runs = shared.my_results(dataset)
+runs = training_session.my_results(dataset)
 results += runs
 if not results:
     st.warning("No trained models with saved results for this group. Train them with "
@@ -91,17 +94,17 @@ def plain(text: str, limit: int = 600) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
 
 
-def test_inputs_and_answers(load, what: str):
+def test_inputs_and_answers():
     """The test inputs and every model's saved answers, or None (with a message) without the data."""
-    test_set, message = load()
+    test_set, message = datasets.test_set_of(task.key)
     if test_set is None:
-        st.info(f"The examples need the {what}, which are not on this machine. {message}")
+        st.info(f"The examples need the test set of {task.title}, which is not on this machine. {message}")
         return None, None
     return test_set[0], {r.label: r.predictions for r in results if r.predictions is not None}
 
 
-def show_digits(table: pd.DataFrame, names: list[str], t: int):
-    x_test, confidences = test_inputs_and_answers(shared.mnist_test_set, "MNIST test digits")
+def show_images(table: pd.DataFrame, names: list[str], t: int):
+    x_test, confidences = test_inputs_and_answers()
     if x_test is None:
         return
     shown = list(table.head(16).iterrows())
@@ -122,8 +125,8 @@ def show_digits(table: pd.DataFrame, names: list[str], t: int):
         st.caption(f"Showing {len(shown)} of {len(table):,}.")
 
 
-def show_reviews(table: pd.DataFrame, names: list[str], t: int):
-    texts, confidences = test_inputs_and_answers(shared.imdb_test_set, "IMDB test reviews")
+def show_texts(table: pd.DataFrame, names: list[str], t: int):
+    texts, confidences = test_inputs_and_answers()
     if texts is None:
         return
     for index, row in table.head(8).iterrows():
@@ -132,6 +135,10 @@ def show_reviews(table: pd.DataFrame, names: list[str], t: int):
                                 f"{float(confidences[n]['confidence'][index]):.0%}" for n in names)
             st.markdown(f"**Review #{index}** · truly **{class_names[t]}** · {scores}")
             st.markdown(plain(str(texts[index])))
+
+
+def show_no_examples(table: pd.DataFrame, names: list[str], t: int):
+    st.caption(f"{task.title} has no view of single examples; the counts are above.")
 
 
 def show_cell(t: int, p: int) -> None:
@@ -151,7 +158,7 @@ def show_cell(t: int, p: int) -> None:
         if not predictions:
             st.info("These models were saved without per-example predictions.")
             return
-        y_test = shared.test_labels(dataset)
+        y_test = datasets.test_labels(task.key)
         if y_test is None:
             st.info("The examples need the test set, which is not on this machine; the counts come from the "
                     "saved results.")
@@ -164,8 +171,11 @@ def show_cell(t: int, p: int) -> None:
         everyone = int((table["models"] == len(names)).sum())
         st.markdown(f"**{len(table):,}** examples land here for at least one model; **{everyone:,}** for all "
                     f"{len(names)}. Shared ones first (✗ marks the models that put it here).")
-        (show_digits if dataset == "mnist" else show_reviews)(table, names, t)
+        EXAMPLE_VIEWS[task.example_view](table, names, t)
 
+
+# How one test example is shown, by the task's catalog entry (Task.example_view).
+EXAMPLE_VIEWS = {"image": show_images, "text": show_texts, None: show_no_examples}
 
 cell = charts.selected_cell(event)
 if cell is None:
@@ -225,12 +235,13 @@ st.dataframe(architecture, hide_index=True, column_order=[
 def evaluate_now(key: str, modified: float) -> dict:
     """A shipped model evaluated on the full test set now (a fresh copy of it, so the models
     other students are using are not touched). Cached per file version."""
-    shared.import_tensorflow()
-    from models import store, training
+    tf_import.import_tensorflow()
+    from models import store
+    from models.training import loop
 
     spec = registry.get(key)
-    data = training.load_dataset(spec.dataset)
-    result = training.evaluate(store.load_pretrained(key), data.x_test, data.y_test, spec.task,
+    data = loop.load_dataset(spec.dataset)
+    result = loop.evaluate(store.load_pretrained(key), data.x_test, data.y_test, spec.task,
                                len(data.class_names or []))
     result.pop("predictions", None)
     return result

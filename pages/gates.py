@@ -1,11 +1,12 @@
-"""Watch an LSTM think: its gates, step by step, on sine waves, digits and (soon) reviews.
+"""Watch an LSTM think: its gates, step by step, on sine waves, digits and reviews (any registry
+model with an LSTM, on an input kind this page has a form for).
 
 What you see, then why: the wave the LSTM reads, its predictions, then inside it the input
 gate, forget gate, candidate, output gate, cell and hidden state at every time step, with the
 six equations and the numbers of the chosen step and unit. The gates are recomputed in NumPy
 from the layer's own weights (models.gates); this file only draws.
 
-Other pages open this one on their own input with ``pages._shared.open_gate_view``.
+Other pages open this one on their own input with ``pages._ui.navigation.open_gate_view``.
 """
 
 import time
@@ -14,18 +15,16 @@ import numpy as np
 import streamlit as st
 
 from pages import _charts as charts
-from pages import _shared as shared
+from pages._ui import datasets, model_cache, streamlit_fixes, tf_import
 
-shared.require_router()
-shared.import_tensorflow()  # before anything that imports TensorFlow
-from data import digits, sequences  # noqa: E402
-from models import equations, gates, registry  # noqa: E402
+streamlit_fixes.require_router()
+tf_import.import_tensorflow()  # before anything that imports TensorFlow
+from data import catalog, digits, sequences  # noqa: E402
+from models import registry  # noqa: E402
+from models.probes import gates  # noqa: E402
+from pages._ui import equations, examples, navigation  # noqa: E402
 
 WAVES = "waves"  # the wave lab; every other option is the registry key of an LSTM model
-DATASET_TITLES = {"mnist": "Digit, row by row", "fashion_mnist": "Clothing picture, row by row",
-                  "imdb": "Review, word by word"}
-STEP_TITLES = {"mnist": "image row", "fashion_mnist": "image row", "imdb": "word"}
-EXAMPLE_REVIEW = "The film was not good at all, but the actors were great and I loved the music."
 
 st.title(":material/tune: Watch an LSTM think")
 st.caption("An LSTM reads a sequence one step at a time. At every step three gates decide what to forget, "
@@ -41,7 +40,7 @@ def _pretrained_view(key: str):
     from models import store
 
     try:
-        model = shared.pretrained_model(key)  # the same copy the Draw and Review pages use
+        model = model_cache.pretrained_model(key)  # the same copy the Draw and Review pages use
     except store.ModelUnavailable as error:
         return None, str(error)
     try:
@@ -61,15 +60,21 @@ def gate_models() -> list[registry.ModelSpec]:
     """Every shipped registry model with an LSTM layer, other than the wave models (read from
     the metadata, without loading anything)."""
     return [spec for spec in registry.MODELS.values()
-            if spec.dataset not in sequences.TASKS and spec.pretrained_path.is_file()
+            if not _is_wave(spec) and spec.pretrained_path.is_file()
             and gates.has_lstm((registry.load_metadata(spec.key) or {}).get("layers"))]
+
+
+def _is_wave(spec: registry.ModelSpec) -> bool:
+    task = catalog.TASKS.get(spec.dataset)
+    return task is not None and task.input_kind == "wave"
 
 
 def source_title(option: str) -> str:
     if option == WAVES:
         return "Sine & cosine waves"
     spec = registry.get(option)
-    return f"{DATASET_TITLES.get(spec.dataset, spec.dataset)} · {spec.title}"
+    task = catalog.TASKS.get(spec.dataset)
+    return f"{(task.reading_title or task.title) if task else spec.dataset} · {spec.title}"
 
 
 # -- The gate view (any LSTM) ------------------------------------------------------------------
@@ -181,7 +186,8 @@ def describe(signal: sequences.Signal) -> str:
 
 def train_here(signal: sequences.Signal):
     """Controls and the Train button; trains in this session with a live progress bar and chart."""
-    from models import store, training
+    from models import store
+    from models.training import loop
 
     units_col, layers_col, epochs_col, stop_col = st.columns(4, gap="medium")
     units = units_col.select_slider("Units per layer", [8, 12, 16], value=12, key="gates_units")
@@ -209,7 +215,7 @@ def train_here(signal: sequences.Signal):
 
     key = next((s.key for s in registry.MODELS.values() if s.dataset == signal.task), "sine_lstm")
     start = time.perf_counter()
-    result = training.train(key, epochs=epochs, dataset=sequences.make_windows(signal),
+    result = loop.train(key, epochs=epochs, dataset=sequences.make_windows(signal),
                             convergence_threshold=threshold if converge else 0,
                             callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)],
                             build_overrides={"layer_units": (units,) * layers})
@@ -345,20 +351,20 @@ def wave_lab() -> None:
 # -- Registry models (digits, reviews) ---------------------------------------------------------
 
 
-def digit_input(spec: registry.ModelSpec):
-    """The Draw page's drawing, or a real MNIST test digit; returns (28×28 in 0..1, caption)."""
+def image_input(task: catalog.Task):
+    """The Draw page's drawing, or a real test image of the task; returns (image in 0..1, caption)."""
     drawn = st.session_state.get("gates_image")
-    options = (["drawing"] if drawn is not None else []) + ["mnist"]
+    options = (["drawing"] if drawn is not None else []) + ["test"]
     choice = st.radio("Digit", options, horizontal=True, key="gates_digit_source",
-                      format_func={"drawing": "Your drawing (from the Draw page)", "mnist": "An MNIST test digit"}.get)
+                      format_func={"drawing": "Your drawing (from the Draw page)", "test": task.example_title}.get)
     if choice == "drawing":
         return np.asarray(drawn, np.float32), "your drawing, as the models see it"
-    picked = shared.random_mnist_digit("gates_mnist_index", "gates_another")
+    picked = datasets.random_test_example(task.key, "gates_mnist_index", "gates_another")
     if picked is None:
         st.caption("Or draw a digit on the Draw page and open it here from there.")
         return None, None
     image, label, index = picked
-    return image.astype(np.float32) / 255.0, f"MNIST test digit #{index} (a {label})"
+    return image.astype(np.float32) / 255.0, f"{task.example_title.split(' ', 1)[1]} #{index} (a {label})"
 
 
 def registry_lab(key: str) -> None:
@@ -369,21 +375,22 @@ def registry_lab(key: str) -> None:
         return
     meta = registry.load_metadata(key) or {}
     class_names = meta.get("class_names")
-    step_title = STEP_TITLES.get(spec.dataset, "time step")
+    task = catalog.TASKS.get(spec.dataset)
+    step_title = task.step_title if task else "time step"
     input_col, answer_col = st.columns([1, 2], gap="large")
     labels, input_text = None, None
     if view.text_input:
         with input_col:
-            st.session_state.setdefault("gates_text", EXAMPLE_REVIEW)
+            st.session_state.setdefault("gates_text", examples.GATES_REVIEW)
             x = st.text_area("A review", key="gates_text", height=140)
             if not x.strip():
                 st.info("Type a few words.")
                 return
         feature_title, input_title = "embedding", "Input x_t: each word's embedding"
         input_text = "The Embedding layer turns each word into a vector of numbers; the LSTM reads one per step."
-    elif view.input_shape == (28, 28) and spec.dataset in ("mnist", "fashion_mnist"):
+    elif task is not None and task.input_kind == "image" and view.input_shape == tuple(task.input_shape):
         with input_col:
-            x, caption = digit_input(spec)
+            x, caption = image_input(task)
             if x is None:
                 return
             st.image(digits.enlarge(x, 6), caption=caption, width=168, clamp=True)
@@ -413,26 +420,24 @@ def registry_lab(key: str) -> None:
                                                  view.text_input and len(x.split()) > shown else ""))
     if reading.words is not None:
         labels = reading.words
-    elif spec.dataset in ("mnist", "fashion_mnist"):
-        labels = None
     gate_explorer(view, x, step_title=step_title, labels=labels, input_title=input_title, input_text=input_text,
                   feature_title=feature_title)
 
 
 # -- The page ----------------------------------------------------------------------------------
 
-request = st.session_state.pop(shared.GATES_REQUEST, None)
+request = navigation.take_gate_request()
 options = [WAVES] + [spec.key for spec in gate_models()]
 if request:
-    if request.get("model") in options:
-        st.session_state["gates_source"] = request["model"]
-        if request.get("image") is not None:
-            st.session_state["gates_image"] = np.asarray(request["image"], np.float32)
+    if request.model in options:
+        st.session_state["gates_source"] = request.model
+        if request.image is not None:
+            st.session_state["gates_image"] = np.asarray(request.image, np.float32)
             st.session_state["gates_digit_source"] = "drawing"
-        if request.get("text") is not None:
-            st.session_state["gates_text"] = str(request["text"])
+        if request.text is not None:
+            st.session_state["gates_text"] = str(request.text)
     else:
-        st.warning(f"The model {request.get('model')!r} has no LSTM to show here (or is not trained yet).")
+        st.warning(f"The model {request.model!r} has no LSTM to show here (or is not trained yet).")
 if st.session_state.get("gates_source", WAVES) not in options:
     st.session_state["gates_source"] = WAVES
 

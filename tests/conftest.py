@@ -44,7 +44,7 @@ def mnist_path() -> Path:
 @pytest.fixture(autouse=True)
 def like_a_running_server(monkeypatch):
     """AppTest resets Streamlit's legacy pages/ flag before every run, as if each run were the
-    first of a fresh server; pages/_shared.require_router then reruns the script to route it
+    first of a fresh server; pages/_ui/streamlit_fixes.require_router then reruns the script to route it
     through app.py, and that rerun drops the run's button clicks. A real server resets the
     flag once per process. Here AppTest's reset lands on a subclass, so the flag stays as
     st.navigation left it and clicks reach the page, as they do in the browser."""

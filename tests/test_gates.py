@@ -8,7 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from models import equations, gates, registry
+from models import registry
+from models.probes import gates
+from pages._ui import equations
 
 TOLERANCE = 1e-5
 
@@ -96,10 +98,10 @@ def test_an_unsupported_activation_is_a_clear_error():
 def trained_sine():
     """An LSTM trained here for a few epochs (trained weights, not the initialiser's)."""
     from data import sequences
-    from models import training
+    from models.training import loop
 
     data = sequences.make_windows(sequences.Signal("sine", window=15))
-    return training.train("sine_lstm", epochs=4, dataset=data, convergence_threshold=0,
+    return loop.train("sine_lstm", epochs=4, dataset=data, convergence_threshold=0,
                           build_overrides={"layer_units": (8,)})
 
 

@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from models import registry, store, training
+from models import registry, store
+from models.training import loop
 
 MNIST_SPECS = registry.for_dataset("mnist", group=None)  # the architecture experiments too
 
@@ -15,7 +16,7 @@ MNIST_SPECS = registry.for_dataset("mnist", group=None)  # the architecture expe
 def test_pretrained_meets_its_target_on_all_test_digits(spec, mnist_test):
     x_test, y_test = mnist_test
     model = store.load_pretrained(spec.key)
-    result = training.evaluate(model, x_test.astype("float32") / 255.0, y_test.astype("int32"))
+    result = loop.evaluate(model, x_test.astype("float32") / 255.0, y_test.astype("int32"))
     assert result["n"] == 10_000
     assert result["accuracy"] >= spec.target_accuracy, f"{spec.key}: {result['accuracy']:.4f}"
     # The metadata shipped beside the model reports what we just measured.
@@ -55,7 +56,7 @@ def imdb_test(imdb_path):
 def test_imdb_pretrained_meets_its_target_on_all_test_reviews(spec, imdb_test):
     texts, labels = imdb_test
     model = store.load_pretrained(spec.key)
-    result = training.evaluate(model, texts, labels, "binary")
+    result = loop.evaluate(model, texts, labels, "binary")
     assert result["n"] == 25_000
     required = BELOW_TARGET_FLOOR.get(spec.key, spec.target_accuracy)
     assert result["accuracy"] >= required, f"{spec.key}: {result['accuracy']:.4f}"
@@ -67,10 +68,10 @@ def test_imdb_pretrained_meets_its_target_on_all_test_reviews(spec, imdb_test):
 @pytest.mark.parametrize("spec", IMDB_SPECS, ids=lambda s: s.key)
 def test_imdb_pretrained_reads_raw_text(spec):
     """The .keras file alone (no Python preprocessing) turns raw strings into a verdict."""
-    from models import text
+    from models.probes import reviews
 
     model = store.load_pretrained(spec.key)
-    p = np.asarray(model(text.as_model_input([
+    p = np.asarray(model(reviews.as_model_input([
         "An absolute masterpiece, moving and beautifully acted. I loved it.",
         "Terrible. Boring, stupid and far too long. The worst film of the year."])))[:, 0]
     assert p[0] > 0.7 and p[1] < 0.3

@@ -2,33 +2,22 @@
 which hyperparameters. No TensorFlow here (the page imports it only to train).
 
 :class:`RunSettings` turns into a :class:`registry.ModelSpec` that is *not* registered, so a
-student's run trains through exactly the code the shipped models use (``training.train``) and
-never touches ``pretrained/``.
+student's run trains through exactly the code the shipped models use (``models.training.loop``)
+and never touches ``pretrained/``. Which tasks and families it offers comes from the catalog
+(``Task.train_families``, ``Task.train_sizes``).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+from data import catalog
 from models import registry
 
-# Which families each dataset offers: family -> (builder, fixed builder arguments).
-FAMILIES = {
-    "mnist": {
-        "CNN": ("mnist_cnn", {}),
-        "SimpleRNN": ("mnist_rows_rnn", {"cell": "simple_rnn"}),
-        "LSTM": ("mnist_rows_rnn", {"cell": "lstm"}),
-        "GRU": ("mnist_rows_rnn", {"cell": "gru"}),
-    },
-    "imdb": {
-        "SimpleRNN": ("imdb_recurrent", {"cell": "simple_rnn"}),
-        "LSTM": ("imdb_recurrent", {"cell": "lstm"}),
-        "GRU": ("imdb_recurrent", {"cell": "gru"}),
-        "BiLSTM": ("imdb_recurrent", {"cell": "lstm", "bidirectional": True}),
-    },
-}
-DATASET_TITLES = {"mnist": "MNIST digits", "imdb": "IMDB reviews"}
-TRAIN_SIZES = {"mnist": 55_000, "imdb": 20_000}  # the whole training split (validation held out)
+
+def families(dataset: str) -> dict:
+    """The Train page's families for a task: name -> (builder, fixed builder arguments)."""
+    return catalog.get(dataset).train_families
 
 # The limits the page's widgets offer; validate() enforces them for any caller.
 LIMITS = {
@@ -40,7 +29,7 @@ LIMITS = {
 
 @dataclass(frozen=True)
 class RunSettings:
-    dataset: str = "mnist"
+    dataset: str = catalog.MNIST
     family: str = "CNN"
     epochs: int = 3
     batch_size: int = 64
@@ -57,11 +46,12 @@ class RunSettings:
 
     def validate(self) -> RunSettings:
         """The settings, or ValueError with a sentence a student understands."""
-        if self.dataset not in FAMILIES:
-            raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {', '.join(FAMILIES)}")
-        if self.family not in FAMILIES[self.dataset]:
-            raise ValueError(f"{DATASET_TITLES[self.dataset]} has no {self.family!r} model; "
-                             f"choose one of {', '.join(FAMILIES[self.dataset])}")
+        offered = [task.key for task in catalog.trainable()]
+        if self.dataset not in offered:
+            raise ValueError(f"unknown dataset {self.dataset!r}; choose one of {', '.join(offered)}")
+        if self.family not in self.task.train_families:
+            raise ValueError(f"{self.task.title} has no {self.family!r} model; "
+                             f"choose one of {', '.join(self.task.train_families)}")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
             if not low <= value <= high:
@@ -69,6 +59,14 @@ class RunSettings:
         if self.family == "CNN" and self.layers > 3:
             raise ValueError("a CNN on 28×28 digits has room for at most 3 convolution blocks")
         return self
+
+    @property
+    def task(self) -> catalog.Task:
+        return catalog.get(self.dataset)
+
+    @property
+    def reads_text(self) -> bool:
+        return self.task.input_kind == "text"
 
     @property
     def layer_units(self) -> tuple[int, ...]:
@@ -79,7 +77,7 @@ class RunSettings:
     @property
     def train_limit(self) -> int | None:
         """None when the run uses the whole training split."""
-        return None if self.train_size >= TRAIN_SIZES[self.dataset] else self.train_size
+        return None if self.train_size >= self.task.train_size else self.train_size
 
     def describe(self) -> str:
         """One line a teacher can read out: the architecture and the training settings."""
@@ -89,31 +87,33 @@ class RunSettings:
         else:
             cell = self.family
             sizes = " > ".join(f"{cell}({n})" for n in self.layer_units)
-            shape = (f"Embedding({self.vocab_size},64) > " if self.dataset == "imdb" else "rows > ") + sizes
+            shape = (f"Embedding({self.vocab_size},64) > " if self.reads_text else "rows > ") + sizes
         extras = f", dropout {self.dropout:g}" if self.dropout else ""
-        text = f", last {self.sequence_length} words" if self.dataset == "imdb" else ""
+        text = f", last {self.sequence_length} words" if self.reads_text else ""
         epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
         return (f"{shape}{extras}{text}; {epochs}, batch {self.batch_size}, "
-                f"learning rate {self.learning_rate:g}, {min(self.train_size, TRAIN_SIZES[self.dataset]):,} "
+                f"learning rate {self.learning_rate:g}, {min(self.train_size, self.task.train_size):,} "
                 f"training examples")
 
     def to_spec(self, key: str, title: str | None = None) -> registry.ModelSpec:
         """The run as an (unregistered) model spec, for ``training.train``."""
         self.validate()
-        builder, fixed = FAMILIES[self.dataset][self.family]
+        builder, fixed = self.task.train_families[self.family]
         args = dict(fixed)
         if self.family == "CNN":
             dropout = (self.dropout, self.dropout)
             args.update(filters=(32, 64, 128)[: self.layers], dense_units=self.units, dropout=dropout)
-        elif self.dataset == "mnist":
-            args.update(layer_units=self.layer_units, dropout=self.dropout)
-        else:
+        elif self.reads_text:
             args.update(units=self.units, embed_dim=64, stacked=self.layers, dropout=self.dropout,
                         vocab_size=self.vocab_size, sequence_length=self.sequence_length)
+        else:
+            args.update(layer_units=self.layer_units, dropout=self.dropout)
+        if not self.reads_text and self.task.input_shape != catalog.get(catalog.MNIST).input_shape:
+            args.update(input_shape=self.task.input_shape, num_classes=self.task.num_classes)
         return registry.ModelSpec(
             key=key, title=title or f"{self.family} (your run)", dataset=self.dataset, builder=builder,
             builder_args=args, summary=self.describe(), target_accuracy=0.0,
-            task="binary" if self.dataset == "imdb" else "multiclass", epochs=self.epochs,
+            task=self.task.task_type, epochs=self.epochs,
             batch_size=self.batch_size, learning_rate=self.learning_rate,
             clipnorm=1.0 if self.family == "SimpleRNN" else None,
             convergence_threshold=self.convergence_threshold or None, seed=self.seed, group="runs",
@@ -127,22 +127,22 @@ class RunSettings:
 # One click reproduces a course recipe (on a slice, so it finishes during a lesson).
 PRESETS: dict[str, RunSettings] = {
     "Keras MNIST convnet: CNN, 5 epochs, batch 64": RunSettings(
-        dataset="mnist", family="CNN", epochs=5, batch_size=64, units=128, layers=2, dropout=0.25,
+        dataset=catalog.MNIST, family="CNN", epochs=5, batch_size=64, units=128, layers=2, dropout=0.25,
         train_size=55_000),
     "Keras LSTM on MNIST rows: LSTM(50), 3 epochs": RunSettings(
-        dataset="mnist", family="LSTM", epochs=3, batch_size=64, units=50, layers=1, train_size=55_000),
+        dataset=catalog.MNIST, family="LSTM", epochs=3, batch_size=64, units=50, layers=1, train_size=55_000),
     "RNN vs GRU: SimpleRNN(128), 3 epochs": RunSettings(
-        dataset="mnist", family="SimpleRNN", epochs=3, batch_size=64, units=128, train_size=55_000),
+        dataset=catalog.MNIST, family="SimpleRNN", epochs=3, batch_size=64, units=128, train_size=55_000),
     "RNN vs GRU: GRU(128), 3 epochs": RunSettings(
-        dataset="mnist", family="GRU", epochs=3, batch_size=64, units=128, train_size=55_000),
+        dataset=catalog.MNIST, family="GRU", epochs=3, batch_size=64, units=128, train_size=55_000),
     "Architecture IV: LSTM 32 > dropout 0.2 > 16, until converged": RunSettings(
-        dataset="mnist", family="LSTM", epochs=30, batch_size=128, units=32, layers=2, shrink=True,
+        dataset=catalog.MNIST, family="LSTM", epochs=30, batch_size=128, units=32, layers=2, shrink=True,
         dropout=0.2, train_size=55_000),
     "Quick class run: CNN, 1 epoch, 10,000 digits": RunSettings(
-        dataset="mnist", family="CNN", epochs=1, batch_size=64, units=128, layers=2, dropout=0.25,
+        dataset=catalog.MNIST, family="CNN", epochs=1, batch_size=64, units=128, layers=2, dropout=0.25,
         train_size=10_000),
     "Keras LSTM on IMDB: LSTM(64), 2 epochs, 5,000 reviews": RunSettings(
-        dataset="imdb", family="LSTM", epochs=2, batch_size=64, units=64, sequence_length=100,
+        dataset=catalog.IMDB, family="LSTM", epochs=2, batch_size=64, units=64, sequence_length=100,
         train_size=5_000),
 }
 DEFAULT_PRESET = "Quick class run: CNN, 1 epoch, 10,000 digits"

@@ -1,8 +1,9 @@
 """Training in the background, so a Streamlit rerun (any click) neither kills nor orphans it.
 
-A :class:`TrainingJob` is one run. It belongs to one browser session, trains in its own
-thread through ``training.train`` (the same code as the shipped models) and records what
-happens as a list of progress events the page reads whenever it likes:
+A :class:`TrainingJob` is one run. It belongs to one browser session, trains in a separate
+process (started and watched by a thread of the server) through ``models.training.loop.train``
+(the same code as the shipped models) and records what happens as a list of progress events
+the page reads whenever it likes:
 
     {"kind": "queued"} -> {"kind": "started"} -> {"kind": "batch", ...} x many
     -> {"kind": "epoch", ...} per epoch -> {"kind": "finished" | "stopped" | "failed", ...}
@@ -26,7 +27,7 @@ from itertools import count
 
 import keras
 
-from models import runs
+from models.training import runs
 
 STATUSES = ("queued", "running", "finished", "stopped", "failed", "cancelled")
 DONE = ("finished", "stopped", "failed", "cancelled")
@@ -71,7 +72,7 @@ class TrainingJob:
     number: int = field(default_factory=count(1).__next__)
     status: str = "queued"
     events: list[dict] = field(default_factory=list)
-    result: object | None = None  # training.TrainResult once finished or stopped
+    result: object | None = None  # loop.TrainResult once finished or stopped
     error: str | None = None
     process: object | None = None  # the training process, while there is one
     created_at: float = field(default_factory=time.monotonic)
@@ -172,12 +173,14 @@ def _train_in_child(settings: dict, key: str, title: str | None, events, stop) -
     except OSError:
         pass
     try:
-        from models import store, training
+        from models import store
+        from models.training import loop
 
         run_settings = runs.RunSettings(**settings)
         spec = run_settings.to_spec(key, title)
         data = cached_dataset(run_settings.dataset, run_settings.train_limit)
-        result = training.train(spec, dataset=data, callbacks=[JobProgress(_ChildJob(events, stop))])
+        result = loop.train(spec, dataset=data, callbacks=[JobProgress(_ChildJob(events, stop))])
+        result.metadata["run_settings"] = run_settings.as_dict()  # what reproduces it (no CLI command does)
         events.put(("result", result.metadata, result.predictions, store.model_bytes(result.model)))
     except Exception as error:
         events.put(("error", _describe(error)))
@@ -234,18 +237,14 @@ _DATASETS_LOCK = threading.Lock()
 
 def cached_dataset(name: str, train_limit: int | None):
     """The dataset loaded once per server (MNIST: ~220 MB as float32), sliced per run."""
-    from data.dataset import Dataset
-    from models import training
+    from data import catalog
+    from data.dataset import subset
 
     with _DATASETS_LOCK:
         if name not in _DATASETS:
-            _DATASETS[name] = training.load_dataset(name)
+            _DATASETS[name] = catalog.get(name).load()
         full = _DATASETS[name]
-    if not train_limit:
-        return full
-    n_val = max(train_limit // 5, 100)
-    return Dataset(full.name, full.x_train[:train_limit], full.y_train[:train_limit], full.x_val[:n_val],
-                   full.y_val[:n_val], full.x_test, full.y_test, full.sha256, full.class_names)
+    return subset(full, train_limit)
 
 
 class TrainingQueue:
