@@ -59,11 +59,12 @@ REVIEW_200 = (
 
 
 def review_rows(calls: int) -> list:
+    from data import catalog
     from models import registry, store
     from models.probes import reviews
 
     readers = {s.key: reviews.SentimentReader(store.load_pretrained(s.key)).warm_up()
-               for s in registry.for_dataset("imdb")}
+               for s in registry.for_dataset(catalog.IMDB)}
     words = len(reviews.clean_words(REVIEW_200))
     batch = reviews.as_model_input([REVIEW_200])
     rows = []
@@ -78,13 +79,13 @@ def review_rows(calls: int) -> list:
 
 
 def draw_rows(calls: int) -> list:
-    from data import digits
+    from data import catalog, digits
     from models import registry, store
     from models.probes import compiled
 
     canvas = canvas_seven()[..., :3]
     predictors = {s.key: compiled.Predictor(store.load_pretrained(s.key)).warm_up()
-                  for s in registry.for_dataset("mnist")}
+                  for s in registry.for_dataset(catalog.MNIST)}
     image = digits.to_mnist(canvas)
     rows = [("preprocess (280x280 canvas -> 28x28)", timed(lambda: digits.to_mnist(canvas), calls))]
     for key, p in predictors.items():

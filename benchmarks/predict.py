@@ -45,13 +45,13 @@ def summarise(ours: np.ndarray, baseline: np.ndarray, unit: str) -> dict:
 
 
 def draw(calls: int) -> dict:
-    from data import digits
+    from data import catalog, digits
     from models import registry, store
     from models.probes import compiled
 
     canvas = canvas_seven()[..., :3]
     predictors = {s.key: compiled.Predictor(store.load_pretrained(s.key)).warm_up()
-                  for s in registry.for_dataset("mnist")}
+                  for s in registry.for_dataset(catalog.MNIST)}
 
     def ours():
         compiled.predict_each(predictors, digits.to_mnist(canvas))
@@ -65,11 +65,12 @@ def draw(calls: int) -> dict:
 
 
 def review(calls: int) -> dict:
+    from data import catalog
     from models import registry, store
     from models.probes import reviews
 
     readers = {s.key: reviews.SentimentReader(store.load_pretrained(s.key)).warm_up()
-               for s in registry.for_dataset("imdb")}
+               for s in registry.for_dataset(catalog.IMDB)}
     batch = reviews.as_model_input([REVIEW_200])
 
     def ours():

@@ -66,7 +66,7 @@ def run(epochs: int = 4, train_size: int = 10_000) -> dict:
 
     out = {}
     for name, settings in RECIPES.items():
-        size = min(train_size, 5_000) if settings.dataset == "imdb" else train_size
+        size = min(train_size, 5_000) if settings.reads_text else train_size
         settings = runs.with_changes(settings, train_size=size, convergence_threshold=0.0)
         spec = settings.to_spec("benchmark")
         data = worker.cached_dataset(settings.dataset, settings.train_limit)

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 
+from data import catalog
 from models import registry
 
 EXIT_BAD_INPUT = 2
@@ -171,9 +172,11 @@ def cmd_predict_text(spec, args) -> int:
 
 def cmd_predict(args) -> int:
     spec = registry.get(args.name)
-    if spec.dataset == "imdb":
+    task = catalog.TASKS.get(spec.dataset)
+    kind = task.input_kind if task is not None and task.prepare_user_input is not None else None
+    if kind == "text":
         return cmd_predict_text(spec, args)
-    if spec.dataset not in ("mnist", "fashion_mnist"):
+    if kind != "image":
         return _fail(f"{spec.key} does not classify images or text")
     if args.text or args.text_file:
         return _fail(f"{spec.key} reads images, not text")
@@ -184,7 +187,7 @@ def cmd_predict(args) -> int:
     prepared, results, failed = [], [], 0
     for name in args.images:
         try:
-            digit = digits.prepare(digits.open_image(name))
+            digit = task.prepare_user_input(digits.open_image(name))  # the Draw page's preprocessing
         except digits.NotAnImage as error:
             print(f"error: {_shown(name)}: {error}", file=sys.stderr)
             failed += 1
@@ -193,7 +196,7 @@ def cmd_predict(args) -> int:
             print(f"error: {_shown(name)}: no digit found (the image is blank or has no contrast)", file=sys.stderr)
             failed += 1
             continue
-        prepared.append((name, digit.image))
+        prepared.append((name, digit))
     if prepared:
         _quiet_tensorflow()
         import numpy as np
