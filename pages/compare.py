@@ -10,8 +10,8 @@ import streamlit as st
 
 from data import catalog, digits
 from models import comparison, metrics, registry
-from pages import _charts as charts
 from pages._ui import datasets, streamlit_fixes, tf_import, training_session
+from pages._ui.charts import compare as charts
 
 streamlit_fixes.require_router()
 

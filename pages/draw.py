@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from pages import _charts as charts
 from pages._ui import datasets, model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui.charts import reading as charts
 
 streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow

@@ -14,8 +14,9 @@ import time
 import numpy as np
 import streamlit as st
 
-from pages import _charts as charts
 from pages._ui import datasets, model_cache, streamlit_fixes, tf_import
+from pages._ui.charts import gates as gate_charts
+from pages._ui.charts import waves as wave_charts
 
 streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
@@ -142,7 +143,7 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
             feature_title = "unit below"
 
         chart_col, text_col = st.columns([3, 2], gap="medium", vertical_alignment="center")
-        chart_col.altair_chart(charts.gate_input_panel(trace.x, step, input_title, step_title, step_labels,
+        chart_col.altair_chart(gate_charts.gate_input_panel(trace.x, step, input_title, step_title, step_labels,
                                                        feature_title))
         with text_col:
             read = f" — **{step_labels[step - 1]}**" if step_labels else ""
@@ -154,7 +155,7 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
         for q in gates.QUANTITIES:
             title, sentences = equations.LSTM_GATE_TEXT[q]
             chart_col, text_col = st.columns([3, 2], gap="medium", vertical_alignment="center")
-            chart_col.altair_chart(charts.gate_panel(q, trace.values(q), step, unit, title, mode, step_title))
+            chart_col.altair_chart(gate_charts.gate_panel(q, trace.values(q), step, unit, title, mode, step_title))
             with text_col:
                 with st.container(key=f"gates_eq_{EQUATION_KEYS[q]}"):
                     st.latex(tex[q])
@@ -209,7 +210,7 @@ def train_here(signal: sequences.Signal):
         history["val_loss"].append(float(logs.get("val_loss", np.nan)))
         progress.progress(min((epoch + 1) / epochs, 1.0),
                           text=f"Epoch {epoch + 1}/{epochs}: training loss {logs['loss']:.2e}")
-        live.altair_chart(charts.loss_curves(history, epochs=min(epochs, max(10, epoch + 3))))
+        live.altair_chart(wave_charts.loss_curves(history, epochs=min(epochs, max(10, epoch + 3))))
 
     import keras
 
@@ -267,7 +268,7 @@ def show_training(meta: dict, threshold: float | None, summary: str) -> None:
     with chart_col:
         st.markdown(summary)
         if meta.get("history"):
-            st.altair_chart(charts.loss_curves(meta["history"], meta.get("converged_epoch"), threshold))
+            st.altair_chart(wave_charts.loss_curves(meta["history"], meta.get("converged_epoch"), threshold))
     with facts_col:
         if "test_mse" in meta:
             st.metric("test MSE (on its own wave)", f"{meta['test_mse']:.2e}")
@@ -294,7 +295,7 @@ def predictions_section(view: gates.GateView, wave: sequences.Wave, learned: seq
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(f"**One step ahead** — each value predicted from the true previous {signal.window}")
-        st.altair_chart(charts.forecast_chart(t_test, truth, {"one step ahead": (t_one, one)}))
+        st.altair_chart(wave_charts.forecast_chart(t_test, truth, {"one step ahead": (t_one, one)}))
         st.metric("MSE one step ahead", f"{one_err['mse']:.2e}")
     with right:
         if not signal.free_running:
@@ -305,7 +306,7 @@ def predictions_section(view: gates.GateView, wave: sequences.Wave, learned: seq
         t_free, free = sequences.free_running(view.predict, wave)
         free_err = sequences.errors(free, wave.targets[t_free])
         st.markdown("**Free-running** — only the first window is real; each prediction is fed back in")
-        st.altair_chart(charts.forecast_chart(t_test, truth, {"free-running": (t_free, free)}))
+        st.altair_chart(wave_charts.forecast_chart(t_test, truth, {"free-running": (t_free, free)}))
         st.metric("MSE free-running", f"{free_err['mse']:.2e}",
                   f"{free_err['mse'] / max(one_err['mse'], 1e-12):.0f}× one step ahead", delta_color="off")
 
@@ -318,7 +319,7 @@ def wave_lab() -> None:
     wave = sequences.wave(signal)
     input_name = "cosine" if signal.task == "cosine" else "sine"
     target_name = "sine" if signal.task == "sine" else "cosine"
-    st.altair_chart(charts.wave_chart(np.arange(signal.length), wave.inputs, wave.targets, wave.bounds,
+    st.altair_chart(wave_charts.wave_chart(np.arange(signal.length), wave.inputs, wave.targets, wave.bounds,
                                       f"noisy {input_name}", f"clean {target_name}, one step later"))
     st.caption(f"The network reads {signal.window} steps of the input and predicts the target's next value. The "
                "wave is cut in time: it learns on the training stretch, is checked on validation while it learns, "

@@ -8,8 +8,8 @@ import streamlit as st
 
 from data import catalog
 from models.training import runs
-from pages import _charts as charts
 from pages._ui import streamlit_fixes, training_session
+from pages._ui.charts import training as charts
 
 streamlit_fixes.require_router()
 
