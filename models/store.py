@@ -112,6 +112,14 @@ def load_model(path: str | Path):
         raise ModelUnavailable(f"{path.name} cannot be loaded ({type(error).__name__}: {error})"[:400]) from error
 
 
+def load_model_bytes(data: bytes):
+    """A model from the bytes of a ``.keras`` file (what a worker run sends back), in safe mode."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        path.write_bytes(data)
+        return load_model(path)
+
+
 def load_pretrained(key: str):
     """The shipped model for a registry key; :class:`ModelUnavailable` with a retrain hint."""
     from models import registry

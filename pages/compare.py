@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from data import catalog, digits
-from models import comparison, metrics, registry
-from pages._ui import datasets, streamlit_fixes, tf_import, training_session
+from models import comparison, metrics
+from models.training import runs
+from pages._ui import datasets, streamlit_fixes, training_session
 from pages._ui.charts import compare as charts
 
 streamlit_fixes.require_router()
@@ -33,15 +34,15 @@ dataset, group = GROUP_KEYS[choice]
 task = catalog.get(dataset)
 
 results = comparison.shipped_results(dataset, group)
-runs = training_session.my_results(dataset)
-results += runs
+my_runs = training_session.my_results(dataset)
+results += my_runs
 if not results:
     st.warning("No trained models with saved results for this group. Train them with "
                "`python -m models train NAME` (see `python -m models list`).")
     st.stop()
 class_names = [str(c) for c in results[0].metadata.get("class_names") or []]
-if runs:
-    st.caption(f"Including your {len(runs)} run(s) from the Train page (they last as long as this browser tab).")
+if my_runs:
+    st.caption(f"Including your {len(my_runs)} run(s) from the Train page (they last as long as this browser tab).")
 if group == "architectures":
     st.info(
         "The course's stacked/dropout comparison: RNNs and LSTMs reading digits row by row, "
@@ -231,47 +232,55 @@ st.dataframe(architecture, hide_index=True, column_order=[
 # -- Recompute -----------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def evaluate_now(key: str, modified: float) -> dict:
-    """A shipped model evaluated on the full test set now (a fresh copy of it, so the models
-    other students are using are not touched). Cached per file version."""
-    tf_import.import_tensorflow()
-    from models import store
-    from models.training import loop
-
-    spec = registry.get(key)
-    data = loop.load_dataset(spec.dataset)
-    result = loop.evaluate(store.load_pretrained(key), data.x_test, data.y_test, spec.task,
-                               len(data.class_names or []))
-    result.pop("predictions", None)
-    return result
-
-
 @st.fragment
 def recompute() -> None:
+    """The saved numbers checked on the full test set, in the worker process (like a Train-page
+    run): the page stays responsive and shows the progress."""
     st.subheader("Check the saved numbers")
     shipped = [r for r in results if r.source == "shipped"]
     st.markdown(f"Everything above comes from the results saved when each model was trained. Recompute "
                 f"them now on the full test set ({len(shipped)} models; the review models take a minute or two).")
-    if not st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}"):
+    jobs = st.session_state.setdefault("compare_recompute", {})
+    job = jobs.get(choice)
+    busy = job is not None and not job.done
+    if st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}",
+                 disabled=busy):
+        work = runs.Evaluation(tuple(r.key for r in shipped))
+        job = jobs[choice] = training_session.training_queue().submit(work, owner=training_session.session_id(),
+                                                                       title="Compare: recompute")
+    if job is None:
         return
-    from data import sources
-    from models import store
+    if not job.done:
+        @st.fragment(run_every=1.0)
+        def progress() -> None:
+            if job.status == "queued":
+                st.info(f"Queued: number {training_session.training_queue().position(job)} in line.",
+                        icon=":material/hourglass_top:")
+            latest = job.latest("batch")
+            if job.status == "running":
+                label = next((r.label for r in shipped if latest and r.key == latest.get("model")), None)
+                st.progress(latest["progress"] if latest else 0.0,
+                            text=f"Evaluating {label} on the test set…" if label else "Evaluating…")
+            if job.done:
+                st.rerun(scope="fragment")
 
-    bar = st.progress(0.0, text="Evaluating…")
+        progress()
+        return
+    if job.result is None:
+        st.error(f"The recomputation failed: {job.error}")
+        return
+    evaluations = job.result.metadata["evaluations"]
     rows = []
-    for i, r in enumerate(shipped):
-        bar.progress(i / len(shipped), text=f"Evaluating {r.label} on the test set…")
-        spec = registry.get(r.key)
-        try:
-            now = evaluate_now(r.key, spec.pretrained_path.stat().st_mtime)
-        except (sources.DataUnavailable, store.ModelUnavailable, OSError) as error:
-            st.warning(f"{r.label}: {error}")
+    for r in shipped:
+        now = evaluations.get(r.key)
+        if now is None:
+            continue
+        if "error" in now:
+            st.warning(f"{r.label}: {now['error']}")
             continue
         rows.append({"model": r.label, "saved accuracy": r.metadata.get("test_accuracy"),
                      "accuracy now": now["accuracy"], "test examples": now["n"],
                      "same confusion matrix": now["confusion_matrix"] == r.metadata.get("confusion_matrix")})
-    bar.progress(1.0, text="Done.")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
             "saved accuracy": st.column_config.NumberColumn(format="percent"),

@@ -4,17 +4,15 @@ model with an LSTM, on an input kind this page has a form for).
 What you see, then why: the wave the LSTM reads, its predictions, then inside it the input
 gate, forget gate, candidate, output gate, cell and hidden state at every time step, with the
 six equations and the numbers of the chosen step and unit. The gates are recomputed in NumPy
-from the layer's own weights (models.gates); this file only draws.
+from the layer's own weights (models.probes.gates); this file only draws.
 
 Other pages open this one on their own input with ``pages._ui.navigation.open_gate_view``.
 """
 
-import time
-
 import numpy as np
 import streamlit as st
 
-from pages._ui import datasets, model_cache, streamlit_fixes, tf_import
+from pages._ui import datasets, model_cache, streamlit_fixes, tf_import, training_session
 from pages._ui.charts import gates as gate_charts
 from pages._ui.charts import waves as wave_charts
 
@@ -23,6 +21,7 @@ tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits, sequences  # noqa: E402
 from models import registry  # noqa: E402
 from models.probes import gates  # noqa: E402
+from models.training import runs  # noqa: E402
 from pages._ui import equations, examples, navigation  # noqa: E402
 
 WAVES = "waves"  # the wave lab; every other option is the registry key of an LSTM model
@@ -186,10 +185,8 @@ def describe(signal: sequences.Signal) -> str:
 
 
 def train_here(signal: sequences.Signal):
-    """Controls and the Train button; trains in this session with a live progress bar and chart."""
-    from models import store
-    from models.training import loop
-
+    """Controls and the Train button. The network trains in the worker process (like a Train-page
+    run: a click neither kills it nor blocks the page), with a live progress bar and loss chart."""
     units_col, layers_col, epochs_col, stop_col = st.columns(4, gap="medium")
     units = units_col.select_slider("Units per layer", [8, 12, 16], value=12, key="gates_units")
     layers = layers_col.radio("LSTM layers", [1, 2], horizontal=True, key="gates_layers")
@@ -199,34 +196,54 @@ def train_here(signal: sequences.Signal):
                                     "epoch's by less than the threshold.")
     threshold = stop_col.select_slider("Threshold |Δ loss|", [1e-3, 3e-4, 1e-4, 3e-5, 1e-5], value=1e-4,
                                        format_func="{:g}".format, key="gates_threshold", disabled=not converge)
-    if not st.button("Train", type="primary", icon=":material/model_training:", key="gates_train"):
+    job = st.session_state.get("gates_job")
+    busy = job is not None and not job.done
+    if st.button("Train", type="primary", icon=":material/model_training:", key="gates_train", disabled=busy):
+        work = runs.WaveRun(signal, units, layers, epochs, threshold if converge else 0.0)
+        job = training_session.training_queue().submit(work, owner=training_session.session_id(),
+                                                       title="Gates page LSTM")
+        st.session_state["gates_job"] = job
+    if job is None:
         return
-    progress = st.progress(0.0, text="Preparing the data…")
-    live = st.empty()
-    history = {"loss": [], "val_loss": []}
+    if not job.done:
+        @st.fragment(run_every=0.5)
+        def live() -> None:
+            show_progress(job)
+            if job.done:
+                st.rerun()  # the whole page: the trained network appears below
 
-    def on_epoch_end(epoch, logs):
-        history["loss"].append(float(logs["loss"]))
-        history["val_loss"].append(float(logs.get("val_loss", np.nan)))
-        progress.progress(min((epoch + 1) / epochs, 1.0),
-                          text=f"Epoch {epoch + 1}/{epochs}: training loss {logs['loss']:.2e}")
-        live.altair_chart(wave_charts.loss_curves(history, epochs=min(epochs, max(10, epoch + 3))))
+        live()
+        return
+    trained = st.session_state.get("gates_trained")
+    if job.result is not None and (trained is None or trained.get("job") is not job):
+        from models import store
 
-    import keras
+        model = store.load_model_bytes(job.result.model_bytes)
+        meta, work = job.result.metadata, job.settings
+        st.session_state["gates_trained"] = {
+            "job": job, "view": gates.GateView(model), "meta": meta, "signal": work.signal,
+            "threshold": work.convergence_threshold or None, "seconds": sum(meta.get("seconds_per_epoch") or []),
+            "layer_units": work.layer_units}
+    elif job.status == "failed":
+        st.error(f"Training failed: {job.error}")
 
-    key = next((s.key for s in registry.MODELS.values() if s.dataset == signal.task), "sine_lstm")
-    start = time.perf_counter()
-    result = loop.train(key, epochs=epochs, dataset=sequences.make_windows(signal),
-                            convergence_threshold=threshold if converge else 0,
-                            callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)],
-                            build_overrides={"layer_units": (units,) * layers})
-    seconds = time.perf_counter() - start
-    progress.empty()
-    live.empty()
-    model = store.lean_copy(result.model)  # no optimizer state: the page only reads it
-    st.session_state["gates_trained"] = {"view": gates.GateView(model), "meta": result.metadata,
-                                         "signal": signal, "threshold": threshold if converge else None,
-                                         "seconds": seconds, "layer_units": (units,) * layers}
+
+def show_progress(job) -> None:
+    """A queued or running wave network: its place in line, or its progress and loss so far."""
+    if job.status == "queued":
+        st.info(f"Queued: number {training_session.training_queue().position(job)} in line (one training at a "
+                "time on this server). It starts by itself.", icon=":material/hourglass_top:")
+        return
+    epochs = [e for e in job.events_since(0) if e["kind"] == "epoch"]
+    planned = job.settings.epochs
+    if not epochs:
+        st.progress(0.0, text="Preparing the data and the network…")
+        return
+    last = epochs[-1]
+    st.progress(min(last["epoch"] / planned, 1.0), text=f"Epoch {last['epoch']}/{planned}: training loss "
+                                                         f"{last['loss']:.2e}")
+    history = {"loss": [e["loss"] for e in epochs], "val_loss": [e.get("val_loss", np.nan) for e in epochs]}
+    st.altair_chart(wave_charts.loss_curves(history, epochs=min(planned, max(10, last["epoch"] + 2))))
 
 
 def network_section(signal: sequences.Signal):

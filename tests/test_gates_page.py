@@ -4,6 +4,8 @@ AppTest has no browser (charts are opaque), so these check what the page compute
 the equations' LaTeX with the numbers of the chosen step and unit, the metrics, the messages.
 """
 
+import time
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -125,6 +127,13 @@ def test_training_here_with_a_live_chart():
     at.select_slider(key="gates_units").set_value(8).run()
     at.button(key="gates_train").click().run()
     assert not at.exception
+    # It trains in the worker process, as a Train-page run does: the page shows progress meanwhile.
+    deadline = time.monotonic() + TIMEOUT
+    while "gates_trained" not in at.session_state and time.monotonic() < deadline:
+        job = at.session_state["gates_job"]
+        assert not at.exception and job.status != "failed", job.error
+        time.sleep(0.5)
+        at.run()
     trained = at.session_state["gates_trained"]
     meta = trained["meta"]
     assert meta["history"]["loss"][-1] < meta["history"]["loss"][0]

@@ -123,6 +123,104 @@ class RunSettings:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def run(self, key: str, title: str | None, job) -> tuple[dict, dict | None, bytes | None]:
+        """Train it (in the worker's process); ``job`` receives progress and says when to stop."""
+        from models import store
+        from models.training import loop, worker
+
+        spec = self.to_spec(key, title)
+        data = worker.cached_dataset(self.dataset, self.train_limit)
+        result = loop.train(spec, dataset=data, callbacks=[worker.JobProgress(job)])
+        result.metadata["run_settings"] = self.as_dict()  # what reproduces it (no CLI command does)
+        return result.metadata, result.predictions, store.model_bytes(result.model)
+
+
+@dataclass(frozen=True)
+class WaveRun:
+    """The Gates page's small LSTM, trained on a wave the student set up (in the worker, like a
+    Train-page run, so a click neither kills it nor blocks the page)."""
+
+    signal: object  # data.sequences.Signal: the wave it learns from
+    units: int = 12
+    layers: int = 1
+    epochs: int = 40
+    convergence_threshold: float = 1e-4  # 0: off
+    family: str = "LSTM"
+
+    @property
+    def layer_units(self) -> tuple[int, ...]:
+        return (self.units,) * self.layers
+
+    def validate(self) -> WaveRun:
+        if not (1 <= self.units <= 64 and 1 <= self.layers <= 3 and 1 <= self.epochs <= 200):
+            raise ValueError("units 1-64, 1-3 layers and 1-200 epochs")
+        return self
+
+    def describe(self) -> str:
+        return " > ".join(f"LSTM({n})" for n in self.layer_units) + f" on {self.signal.task}, {self.epochs} epochs"
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "signal": asdict(self.signal)}
+
+    def run(self, key: str, title: str | None, job) -> tuple[dict, dict | None, bytes | None]:
+        from data import sequences
+        from models import store
+        from models.training import loop, worker
+
+        template = next((s for s in registry.MODELS.values() if s.dataset == self.signal.task),
+                        registry.get("sine_lstm"))
+        result = loop.train(template, epochs=self.epochs, dataset=sequences.make_windows(self.signal),
+                            convergence_threshold=self.convergence_threshold,
+                            callbacks=[worker.JobProgress(job)], build_overrides={"layer_units": self.layer_units})
+        result.metadata["run_settings"] = self.as_dict()
+        return result.metadata, None, store.model_bytes(result.model)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Shipped models evaluated now on their full test set (the Compare page's "recompute"), in
+    the worker: the server's threads never evaluate whole test sets."""
+
+    keys: tuple[str, ...]
+    family: str = "evaluation"
+
+    def validate(self) -> Evaluation:
+        for key in self.keys:
+            registry.get(key)
+        return self
+
+    def describe(self) -> str:
+        return f"evaluate {', '.join(self.keys)} on the full test set"
+
+    def as_dict(self) -> dict:
+        return {"keys": list(self.keys)}
+
+    def run(self, key: str, title: str | None, job) -> tuple[dict, dict | None, bytes | None]:
+        from data import catalog
+        from data.sources import DataUnavailable
+        from models import store
+        from models.training import loop
+
+        job._event("started", steps_per_epoch=len(self.keys), epochs=1)
+        evaluations, tests = {}, {}
+        for i, model_key in enumerate(self.keys):
+            if job.stop_requested:
+                break
+            job._event("batch", epoch=1, batch=i + 1, progress=i / len(self.keys), model=model_key)
+            spec = registry.get(model_key)
+            try:
+                if spec.dataset not in tests:  # the test set as the models take it (scaled, like training)
+                    tests[spec.dataset] = loop.load_dataset(spec.dataset)
+                data = tests[spec.dataset]
+                result = loop.evaluate(store.load_pretrained(model_key), data.x_test, data.y_test, spec.task,
+                                       catalog.get(spec.dataset).num_classes)
+            except (DataUnavailable, store.ModelUnavailable, OSError) as error:
+                evaluations[model_key] = {"error": str(error)}
+                continue
+            result.pop("predictions", None)
+            evaluations[model_key] = result
+        return {"evaluations": evaluations}, None, None
+
 
 # One click reproduces a course recipe (on a slice, so it finishes during a lesson).
 PRESETS: dict[str, RunSettings] = {

@@ -27,8 +27,6 @@ from itertools import count
 
 import keras
 
-from models.training import runs
-
 STATUSES = ("queued", "running", "finished", "stopped", "failed", "cancelled")
 DONE = ("finished", "stopped", "failed", "cancelled")
 
@@ -66,7 +64,7 @@ class JobProgress(keras.callbacks.Callback):
 
 @dataclass(eq=False)
 class TrainingJob:
-    settings: runs.RunSettings
+    settings: object  # what to do: runs.RunSettings, runs.WaveRun or runs.Evaluation
     owner: str | None = None  # the Streamlit session that started it
     title: str | None = None
     number: int = field(default_factory=count(1).__next__)
@@ -162,9 +160,10 @@ class _ChildJob:
         self._events.put(("event", kind, fields))
 
 
-def _train_in_child(settings: dict, key: str, title: str | None, events, stop) -> None:
+def _train_in_child(work, key: str, title: str | None, events, stop) -> None:
     """The training process: lower priority than the server, so drawing and typing students
-    stay fast while a model trains (TensorFlow's threads would otherwise take both cores)."""
+    stay fast while a model trains (TensorFlow's threads would otherwise take both cores).
+    ``work`` is a RunSettings, WaveRun or Evaluation (models.training.runs): its ``run`` does it."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -173,15 +172,8 @@ def _train_in_child(settings: dict, key: str, title: str | None, events, stop) -
     except OSError:
         pass
     try:
-        from models import store
-        from models.training import loop
-
-        run_settings = runs.RunSettings(**settings)
-        spec = run_settings.to_spec(key, title)
-        data = cached_dataset(run_settings.dataset, run_settings.train_limit)
-        result = loop.train(spec, dataset=data, callbacks=[JobProgress(_ChildJob(events, stop))])
-        result.metadata["run_settings"] = run_settings.as_dict()  # what reproduces it (no CLI command does)
-        events.put(("result", result.metadata, result.predictions, store.model_bytes(result.model)))
+        metadata, predictions, model_bytes = work.run(key, title, _ChildJob(events, stop))
+        events.put(("result", metadata, predictions, model_bytes))
     except Exception as error:
         events.put(("error", _describe(error)))
 
@@ -197,7 +189,7 @@ def _train_job(job: TrainingJob) -> RunResult:
 
     context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
     events, stop = context.Queue(), context.Event()
-    process = context.Process(target=_train_in_child, args=(job.settings.as_dict(), job.key, job.title, events, stop),
+    process = context.Process(target=_train_in_child, args=(job.settings, job.key, job.title, events, stop),
                               name=f"training-{job.key}", daemon=True)
     process.start()
     job.process = process
@@ -267,7 +259,8 @@ class TrainingQueue:
 
     # -- what the pages call --------------------------------------------------------------------
 
-    def submit(self, settings: runs.RunSettings, owner: str | None = None, title: str | None = None) -> TrainingJob:
+    def submit(self, settings, owner: str | None = None, title: str | None = None) -> TrainingJob:
+        """Queue ``settings``: a runs.RunSettings, WaveRun or Evaluation (anything with validate, run)."""
         settings.validate()
         job = TrainingJob(settings, owner, title)
         job._event("queued")
