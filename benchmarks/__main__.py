@@ -76,9 +76,24 @@ def measure(section: str, args) -> dict:
     raise ValueError(section)
 
 
+def commit() -> str | None:
+    """The commit the measured code is at (with "+changes" when the work tree differs), or None
+    outside a git checkout."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
 def machine() -> dict:
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit()}
 
 
 def table() -> str:
@@ -137,12 +152,21 @@ def table() -> str:
                             f" | | | |")
         rows.append(f"| … errors | {r['errors']} of {r['predictions']} predictions | | | 0 "
                     f"{ok(r['errors'] == TARGETS['load_errors'])} |")
-    stamp = min((s["machine"]["measured_at"] for s in saved.values()), default="")
     cpus = {s["machine"]["cpus"] for s in saved.values()}
+    measured: dict[tuple, list] = {}  # (date, commit) -> sections measured then
+    for name, s in saved.items():
+        measured.setdefault((s["machine"]["measured_at"][:10], _measured_commit(s["machine"])), []).append(name)
+    when = "; ".join(f"{'every section' if len(measured) == 1 else ', '.join(names)} on {date} at {commit}"
+                     for (date, commit), names in measured.items())
     rows.append("")
-    rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU; "
-                f"from {stamp[:10]}). Raw results: `benchmarks/results/*.json`.")
+    rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU): "
+                f"{when}. Raw results: `benchmarks/results/*.json`.")
     return "\n".join(rows)
+
+
+def _measured_commit(machine_info: dict) -> str:
+    commit = machine_info.get("commit")
+    return f"commit `{commit.split()[0]}`{commit[len(commit.split()[0]):]}" if commit else "an unrecorded commit"
 
 
 def write_readme() -> None:
