@@ -163,10 +163,9 @@ def reader():
     from models import registry, store
     from models.probes import reviews
 
-    key = "imdb_lstm"
-    if not registry.get(key).pretrained_path.is_file():
-        pytest.skip(f"{key}.keras is not in pretrained/")
-    return reviews.SentimentReader(store.load_pretrained(key)).warm_up()  # as pages/_ui/model_cache._load builds it
+    assert registry.get("imdb_lstm").pretrained_path.is_file()
+    # as pages/_ui/model_cache._load builds it
+    return reviews.SentimentReader(store.load_pretrained("imdb_lstm")).warm_up()
 
 
 ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates too: bytes from a command line

@@ -123,10 +123,7 @@ def test_trained_weights_match_keras(trained_sine):
 def test_every_shipped_lstm_matches_keras(key):
     from models import store
 
-    spec = registry.get(key)
-    if not spec.pretrained_path.is_file():
-        pytest.skip(f"{key} is not trained")
-    model = store.load_pretrained(key)
+    model = store.load_pretrained(key)  # every shipped model is present (tests/test_pretrained.py)
     view = gates.GateView(model)
     rng = np.random.default_rng(1)
     shape = model.input_shape[1:]
@@ -245,10 +242,8 @@ def test_models_with_lstm_are_found_from_metadata_alone():
     assert gates.has_lstm([{"type": "InputLayer"}, {"type": "LSTM"}, {"type": "Dense"}])
     assert not gates.has_lstm([{"type": "GRU"}, {"type": "Bidirectional"}])
     assert not gates.has_lstm(None)
-    meta = registry.load_metadata("mnist_lstm")
-    if meta:
-        assert gates.has_lstm(meta["layers"])
-        assert not gates.has_lstm(registry.load_metadata("mnist_gru")["layers"])
+    assert gates.has_lstm(registry.load_metadata("mnist_lstm")["layers"])
+    assert not gates.has_lstm(registry.load_metadata("mnist_gru")["layers"])
 
 
 def test_a_model_without_lstm_is_refused():
