@@ -25,17 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-RESULTS = ROOT / "benchmarks" / "results"
+
+from benchmarks import provenance  # noqa: E402
+from benchmarks.provenance import RESULTS  # noqa: E402
+
 START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 SECTIONS = ("predict", "training", "cold", "memory", "train_page", "load")
 TARGETS = {"predict": 1.5, "training": 1.05, "cold_home_s": 4.0, "memory_mb": 1024, "load_errors": 0}
@@ -76,29 +77,9 @@ def measure(section: str, args) -> dict:
     raise ValueError(section)
 
 
-def commit() -> str | None:
-    """The commit the measured code is at (with "+changes" when the work tree differs), or None
-    outside a git checkout."""
-    import subprocess
-
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return head + ("+changes" if dirty else "")
-
-
-def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit()}
-
-
 def table() -> str:
     """The README's benchmark table, from the saved results."""
-    saved = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    saved = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json")) if p.stem in SECTIONS}
     rows = ["| what | ours (median / p95) | baseline (median / p95) | ratio | target |", "|---|---|---|---:|---|"]
 
     def ok(flag: bool) -> str:
@@ -204,9 +185,7 @@ def main() -> None:
         print(f"[{section}] measuring…", file=sys.stderr, flush=True)
         start = time.perf_counter()
         results = measure(section, args)
-        record = {"section": section, "machine": machine(), "seconds": round(time.perf_counter() - start, 1),
-                  "results": results}
-        (RESULTS / f"{section}.json").write_text(json.dumps(record, indent=1) + "\n")
+        provenance.save(section, results, round(time.perf_counter() - start, 1))
         print(json.dumps(results, indent=1), flush=True)
     write_readme()
     print(table())
