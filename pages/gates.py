@@ -373,8 +373,9 @@ def image_input(task: catalog.Task):
     """The Draw page's drawing, or a real test image of the task; returns (image in 0..1, caption)."""
     drawn = st.session_state.get("gates_image")
     options = (["drawing"] if drawn is not None else []) + ["test"]
+    example_title = task.example_title or f"A test example of {task.title}"
     choice = st.radio("Digit", options, horizontal=True, key="gates_digit_source",
-                      format_func={"drawing": "Your drawing (from the Draw page)", "test": task.example_title}.get)
+                      format_func={"drawing": "Your drawing (from the Draw page)", "test": example_title}.get)
     if choice == "drawing":
         return np.asarray(drawn, np.float32), "your drawing, as the models see it"
     picked = datasets.random_test_example(task.key, "gates_mnist_index", "gates_another")
@@ -382,7 +383,7 @@ def image_input(task: catalog.Task):
         st.caption("Or draw a digit on the Draw page and open it here from there.")
         return None, None
     image, label, index = picked
-    return image.astype(np.float32) / 255.0, f"{task.example_title.split(' ', 1)[1]} #{index} (a {label})"
+    return image.astype(np.float32) / 255.0, f"{example_title.split(' ', 1)[1]} #{index} (a {label})"
 
 
 def registry_lab(key: str) -> None:
