@@ -25,17 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-RESULTS = ROOT / "benchmarks" / "results"
+
+from benchmarks import provenance  # noqa: E402
+from benchmarks.provenance import RESULTS  # noqa: E402
+
 START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 SECTIONS = ("predict", "training", "cold", "memory", "train_page", "load")
 TARGETS = {"predict": 1.5, "training": 1.05, "cold_home_s": 4.0, "memory_mb": 1024, "load_errors": 0}
@@ -76,14 +77,9 @@ def measure(section: str, args) -> dict:
     raise ValueError(section)
 
 
-def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
-
 def table() -> str:
     """The README's benchmark table, from the saved results."""
-    saved = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    saved = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json")) if p.stem in SECTIONS}
     rows = ["| what | ours (median / p95) | baseline (median / p95) | ratio | target |", "|---|---|---|---:|---|"]
 
     def ok(flag: bool) -> str:
@@ -137,12 +133,21 @@ def table() -> str:
                             f" | | | |")
         rows.append(f"| … errors | {r['errors']} of {r['predictions']} predictions | | | 0 "
                     f"{ok(r['errors'] == TARGETS['load_errors'])} |")
-    stamp = min((s["machine"]["measured_at"] for s in saved.values()), default="")
     cpus = {s["machine"]["cpus"] for s in saved.values()}
+    measured: dict[tuple, list] = {}  # (date, commit) -> sections measured then
+    for name, s in saved.items():
+        measured.setdefault((s["machine"]["measured_at"][:10], _measured_commit(s["machine"])), []).append(name)
+    when = "; ".join(f"{'every section' if len(measured) == 1 else ', '.join(names)} on {date} at {commit}"
+                     for (date, commit), names in measured.items())
     rows.append("")
-    rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU; "
-                f"from {stamp[:10]}). Raw results: `benchmarks/results/*.json`.")
+    rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU): "
+                f"{when}. Raw results: `benchmarks/results/*.json`.")
     return "\n".join(rows)
+
+
+def _measured_commit(machine_info: dict) -> str:
+    commit = machine_info.get("commit")
+    return f"commit `{commit.split()[0]}`{commit[len(commit.split()[0]):]}" if commit else "an unrecorded commit"
 
 
 def write_readme() -> None:
@@ -180,9 +185,7 @@ def main() -> None:
         print(f"[{section}] measuring…", file=sys.stderr, flush=True)
         start = time.perf_counter()
         results = measure(section, args)
-        record = {"section": section, "machine": machine(), "seconds": round(time.perf_counter() - start, 1),
-                  "results": results}
-        (RESULTS / f"{section}.json").write_text(json.dumps(record, indent=1) + "\n")
+        provenance.save(section, results, round(time.perf_counter() - start, 1))
         print(json.dumps(results, indent=1), flush=True)
     write_readme()
     print(table())

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.helpers import browser_page, draw_stroke, free_port  # noqa: E402
+from benchmarks.chromium import browser_page, draw_stroke, free_port  # noqa: E402
 
 
 def one_run() -> tuple[float, float]:

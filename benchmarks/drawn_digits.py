@@ -67,6 +67,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--model", action="append")
     parser.add_argument("--keep", help="keep the PNGs in this folder")
+    parser.add_argument("--save", action="store_true",
+                        help="write benchmarks/results/drawn_digits.json (the README's figures come from it)")
     args = parser.parse_args()
     try:
         x_test, y_test = mnist.load_test()
@@ -76,9 +78,14 @@ def main() -> None:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         files = write_drawings(x_test[: args.n], folder)
+        accuracies = {}
         for model in args.model or ["mnist_cnn", "mnist_lstm", "mnist_gru", "mnist_rnn"]:
-            acc = accuracy_via_cli(model, files, y_test[: args.n])
+            accuracies[model] = acc = accuracy_via_cli(model, files, y_test[: args.n])
             print(f"{model}: {acc:.2%} of {args.n} canvas-style drawings")
+    if args.save:
+        from benchmarks import provenance
+
+        provenance.save("drawn_digits", {"n": args.n, "accuracy": accuracies})
 
 
 if __name__ == "__main__":

@@ -59,30 +59,33 @@ REVIEW_200 = (
 
 
 def review_rows(calls: int) -> list:
-    from models import registry, store, text
+    from data import catalog
+    from models import registry, store
+    from models.probes import reviews
 
-    readers = {s.key: text.SentimentReader(store.load_pretrained(s.key)).warm_up()
-               for s in registry.for_dataset("imdb")}
-    words = len(text.clean_words(REVIEW_200))
-    batch = text.as_model_input([REVIEW_200])
+    readers = {s.key: reviews.SentimentReader(store.load_pretrained(s.key)).warm_up()
+               for s in registry.for_dataset(catalog.IMDB)}
+    words = len(reviews.clean_words(REVIEW_200))
+    batch = reviews.as_model_input([REVIEW_200])
     rows = []
     for key, reader in readers.items():
         rows.append((f"{key} answer + trajectory",
-                     timed(lambda k=key, r=reader: text.read_review({k: r}, REVIEW_200), calls)))
+                     timed(lambda k=key, r=reader: reviews.read_review({k: r}, REVIEW_200), calls)))
         rows.append((f"{key} predict_on_batch (raw Keras, answer only)",
                      timed(lambda m=reader.model: m.predict_on_batch(batch), calls)))
     rows.append((f"whole path: {words}-word review, all models + trajectories",
-                 timed(lambda: text.read_review(readers, REVIEW_200), calls)))
+                 timed(lambda: reviews.read_review(readers, REVIEW_200), calls)))
     return rows
 
 
 def draw_rows(calls: int) -> list:
-    from data import digits
-    from models import inference, registry, store
+    from data import catalog, digits
+    from models import registry, store
+    from models.probes import compiled
 
     canvas = canvas_seven()[..., :3]
-    predictors = {s.key: inference.Predictor(store.load_pretrained(s.key)).warm_up()
-                  for s in registry.for_dataset("mnist")}
+    predictors = {s.key: compiled.Predictor(store.load_pretrained(s.key)).warm_up()
+                  for s in registry.for_dataset(catalog.MNIST)}
     image = digits.to_mnist(canvas)
     rows = [("preprocess (280x280 canvas -> 28x28)", timed(lambda: digits.to_mnist(canvas), calls))]
     for key, p in predictors.items():
@@ -91,7 +94,7 @@ def draw_rows(calls: int) -> list:
         rows.append((f"{key} predict_on_batch (raw Keras)", timed(lambda m=model: m.predict_on_batch(image[None]),
                                                                   calls)))
     rows.append(("whole path: preprocess + all models",
-                 timed(lambda: inference.predict_each(predictors, digits.to_mnist(canvas)), calls)))
+                 timed(lambda: compiled.predict_each(predictors, digits.to_mnist(canvas)), calls)))
     return rows
 
 

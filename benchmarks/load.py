@@ -33,7 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 REVIEWS = [
     "A wonderful film, moving and funny, with a brilliant cast. I loved it.",

@@ -18,7 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_server  # noqa: E402
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_server  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -45,15 +45,16 @@ def summarise(ours: np.ndarray, baseline: np.ndarray, unit: str) -> dict:
 
 
 def draw(calls: int) -> dict:
-    from data import digits
-    from models import inference, registry, store
+    from data import catalog, digits
+    from models import registry, store
+    from models.probes import compiled
 
     canvas = canvas_seven()[..., :3]
-    predictors = {s.key: inference.Predictor(store.load_pretrained(s.key)).warm_up()
-                  for s in registry.for_dataset("mnist")}
+    predictors = {s.key: compiled.Predictor(store.load_pretrained(s.key)).warm_up()
+                  for s in registry.for_dataset(catalog.MNIST)}
 
     def ours():
-        inference.predict_each(predictors, digits.to_mnist(canvas))
+        compiled.predict_each(predictors, digits.to_mnist(canvas))
 
     def baseline():
         batch = digits.to_mnist(canvas)[None].astype(np.float32)
@@ -64,14 +65,16 @@ def draw(calls: int) -> dict:
 
 
 def review(calls: int) -> dict:
-    from models import registry, store, text
+    from data import catalog
+    from models import registry, store
+    from models.probes import reviews
 
-    readers = {s.key: text.SentimentReader(store.load_pretrained(s.key)).warm_up()
-               for s in registry.for_dataset("imdb")}
-    batch = text.as_model_input([REVIEW_200])
+    readers = {s.key: reviews.SentimentReader(store.load_pretrained(s.key)).warm_up()
+               for s in registry.for_dataset(catalog.IMDB)}
+    batch = reviews.as_model_input([REVIEW_200])
 
     def ours():
-        text.read_review(readers, REVIEW_200)
+        reviews.read_review(readers, REVIEW_200)
 
     def baseline():
         for reader in readers.values():
@@ -91,8 +94,8 @@ def review(calls: int) -> dict:
 
 def gates(calls: int) -> dict:
     from data import sequences
-    from models import gates as gate_maths
     from models import store
+    from models.probes import gates as gate_maths
 
     lstm = store.load_pretrained("mnist_lstm")
     sine = store.load_pretrained("sine_lstm")

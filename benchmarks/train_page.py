@@ -17,8 +17,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 from benchmarks.memory import rss_mb, wait_idle  # noqa: E402
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, running_server  # noqa: E402
 
 
 def run(runs: int = 5) -> dict:

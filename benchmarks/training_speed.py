@@ -1,4 +1,4 @@
-"""Seconds per epoch of the course recipes through our training code (``training.train``:
+"""Seconds per epoch of the course recipes through our training code (``loop.train``:
 tf.data with autotuning off, our callbacks) against a plain ``model.fit`` of the same model on
 the same NumPy arrays.
 
@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from models import runs
+from models.training import runs
 
 # The course recipes on a slice of the training data, so the whole benchmark takes minutes.
 RECIPES = {
@@ -39,13 +39,13 @@ class EpochSeconds(keras.callbacks.Callback):
 
 def plain_fit(spec, data, epochs: int) -> list[float]:
     """What a course notebook does: build, compile, model.fit on arrays."""
-    from models import training
+    from models.training import loop
 
     keras.utils.set_random_seed(spec.seed)
-    text = training.is_text(data.x_train)
+    text = loop.is_text(data.x_train)
     model = spec.build(adapt_texts=data.x_train) if text else spec.build()
     model.compile(optimizer=keras.optimizers.Adam(spec.learning_rate, clipnorm=spec.clipnorm),
-                  **training.TASKS[spec.task])
+                  **loop.TASKS[spec.task])
     # model.fit takes NumPy numbers but not NumPy strings; a notebook passes the reviews as a tensor.
     shape = (lambda a: tf.constant(a.reshape(-1, 1).astype(str))) if text else (lambda a: a)
     timer = EpochSeconds()
@@ -55,18 +55,18 @@ def plain_fit(spec, data, epochs: int) -> list[float]:
 
 
 def ours(spec, data, epochs: int) -> list[float]:
-    from models import training
+    from models.training import loop
 
-    result = training.train(spec, epochs=epochs, dataset=data, convergence_threshold=0)
+    result = loop.train(spec, epochs=epochs, dataset=data, convergence_threshold=0)
     return result.metadata["seconds_per_epoch"]
 
 
 def run(epochs: int = 4, train_size: int = 10_000) -> dict:
-    from models import worker
+    from models.training import worker
 
     out = {}
     for name, settings in RECIPES.items():
-        size = min(train_size, 5_000) if settings.dataset == "imdb" else train_size
+        size = min(train_size, 5_000) if settings.reads_text else train_size
         settings = runs.with_changes(settings, train_size=size, convergence_threshold=0.0)
         spec = settings.to_spec("benchmark")
         data = worker.cached_dataset(settings.dataset, settings.train_limit)

@@ -16,14 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from data import sources
+from data import catalog, sources
+from data.dataset import Dataset, split_validation
 
-OFFICIAL_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
-CLASS_NAMES = ["negative", "positive"]
+OFFICIAL_URL = catalog.IMDB_URL
+CLASS_NAMES = list(catalog.get(catalog.IMDB).class_names)
 _NAME = re.compile(r"aclImdb/(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
 
 
-def _build_csv(tmp: Path, target: Path, progress) -> None:
+def build_csv(tmp: Path, target: Path, progress) -> None:
     """Download the official tarball and write the CSV the explorer reads."""
     archive = sources.download(OFFICIAL_URL, tmp / "aclImdb_v1.tar.gz", progress)
     rows = []
@@ -47,7 +48,7 @@ def _build_csv(tmp: Path, target: Path, progress) -> None:
     part.replace(target)
 
 
-IMDB = sources.DatasetFile("imdb_reviews.csv.gz", "IMDB reviews", OFFICIAL_URL, build=_build_csv)
+IMDB = catalog.IMDB_FILE
 
 
 def load_frame(progress=None, allow_download: bool = True):
@@ -63,6 +64,36 @@ def load(progress=None, allow_download: bool = True):
     train, test = frame[frame.split == "train"], frame[frame.split == "test"]
     return ((train.review.to_numpy(object), train.label.to_numpy(np.int32)),
             (test.review.to_numpy(object), test.label.to_numpy(np.int32)))
+
+
+def dataset(progress=None, train_limit: int | None = None) -> Dataset:
+    """Raw review texts. The training reviews come grouped (all positive, then all negative), so
+    they are shuffled with a fixed seed before the last 5,000 become validation; snippets of
+    half the remaining reviews are added to training (see :func:`review_snippets`)."""
+    (x_train, y_train), (x_test, y_test) = load(progress)
+    order = np.random.default_rng(0).permutation(len(x_train))
+    x_fit, y_fit, x_val, y_val = split_validation(x_train[order], y_train[order], train_limit)
+    snippets, snippet_labels = review_snippets(x_fit, y_fit)
+    x_fit = np.concatenate([x_fit, snippets])
+    y_fit = np.concatenate([y_fit, snippet_labels])
+    sha = sources.sha256_of(sources.ensure(IMDB, allow_download=False))
+    return Dataset(catalog.IMDB, x_fit, y_fit, x_val, y_val, x_test, y_test, sha, CLASS_NAMES)
+
+
+def load_test(progress=None, allow_download: bool = True):
+    """Only the test reviews and labels (the Review and Compare pages need no more)."""
+    return load(progress, allow_download)[1]
+
+
+MAX_CHARACTERS = 20_000  # longer input is cut before it reaches TensorFlow (200 words need far less)
+
+
+def review_text(text: str) -> str:
+    """At most MAX_CHARACTERS, valid UTF-8: a command-line argument with bytes that are not
+    UTF-8 arrives as lone surrogates, which TensorFlow refuses; they become "?"."""
+    if not isinstance(text, str):
+        raise TypeError(f"a review must be text (str), not {type(text).__name__}")
+    return text[:MAX_CHARACTERS].encode("utf-8", "replace").decode("utf-8")
 
 
 def is_available() -> bool:

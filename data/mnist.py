@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from data import sources
+from data import catalog, sources
+from data.dataset import Dataset, split_validation
 
-KERAS_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+KERAS_DATASETS = catalog.KERAS_DATASETS
 
-DIGIT_NAMES = [str(d) for d in range(10)]
-FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+DIGIT_NAMES = list(catalog.get(catalog.MNIST).class_names)
 
 
 def _read_idx(path: Path) -> np.ndarray:
@@ -30,7 +29,7 @@ def _read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def _build_fashion(tmp: Path, target: Path, progress) -> None:
+def build_fashion(tmp: Path, target: Path, progress) -> None:
     arrays = {}
     for key, name in [("x_train", "train-images-idx3-ubyte.gz"), ("y_train", "train-labels-idx1-ubyte.gz"),
                       ("x_test", "t10k-images-idx3-ubyte.gz"), ("y_test", "t10k-labels-idx1-ubyte.gz")]:
@@ -40,28 +39,38 @@ def _build_fashion(tmp: Path, target: Path, progress) -> None:
     part.replace(target)
 
 
-MNIST = sources.DatasetFile("mnist.npz", "MNIST", KERAS_DATASETS + "mnist.npz")
-FASHION_MNIST = sources.DatasetFile("fashion_mnist.npz", "Fashion-MNIST", KERAS_DATASETS, build=_build_fashion)
-DATASETS = {"mnist": MNIST, "fashion_mnist": FASHION_MNIST}
+MNIST = catalog.MNIST_FILE
+FASHION_MNIST = catalog.FASHION_MNIST_FILE
+DATASETS = {catalog.MNIST: MNIST, catalog.FASHION_MNIST: FASHION_MNIST}  # task key -> its file
 
 
-def load(name: str = "mnist", progress=None, allow_download: bool = True):
+def load(name: str = catalog.MNIST, progress=None, allow_download: bool = True):
     """``(x_train, y_train), (x_test, y_test)`` as uint8 arrays, like ``keras.datasets``."""
     path = sources.ensure(DATASETS[name], progress, allow_download)
     with np.load(path, allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
 
-def load_test(name: str = "mnist", progress=None, allow_download: bool = True):
+def load_test(name: str = catalog.MNIST, progress=None, allow_download: bool = True):
     """Only the test split (the Draw and Compare pages need no more)."""
     path = sources.ensure(DATASETS[name], progress, allow_download)
     with np.load(path, allow_pickle=False) as f:
         return f["x_test"], f["y_test"]
 
 
-def is_available(name: str = "mnist") -> bool:
+def is_available(name: str = catalog.MNIST) -> bool:
     return sources.find(DATASETS[name].name) is not None
 
 
-def file_sha256(name: str = "mnist") -> str:
+def file_sha256(name: str = catalog.MNIST) -> str:
     return sources.sha256_of(sources.ensure(DATASETS[name], allow_download=False))
+
+
+def dataset(name: str, progress=None, train_limit: int | None = None) -> Dataset:
+    """Training, validation (the last 5,000 training images) and test images scaled to [0, 1]."""
+    (x_train, y_train), (x_test, y_test) = load(name, progress)
+    sha = sources.sha256_of(sources.ensure(DATASETS[name], allow_download=False))
+    x_fit, y_fit, x_val, y_val = split_validation(x_train.astype("float32") / 255.0, y_train.astype("int32"),
+                                                  train_limit)
+    return Dataset(name, x_fit, y_fit, x_val, y_val, x_test.astype("float32") / 255.0, y_test.astype("int32"),
+                   sha, list(catalog.get(name).class_names))

@@ -40,6 +40,7 @@ class DatasetFile:
     title: str  # what a person calls it
     url: str  # official source
     build: Callable[[Path, Path, Progress | None], None] | None = None
+    size: str = ""  # the download's size, as the download button says it ("11 MB")
     # When ``build`` is set, ``url`` is downloaded to a temporary folder and ``build``
     # turns it into ``name`` (for datasets whose official form is not ours).
 

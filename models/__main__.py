@@ -17,6 +17,7 @@ import json
 import os
 import sys
 
+from data import catalog
 from models import registry
 
 EXIT_BAD_INPUT = 2
@@ -62,7 +63,7 @@ def cmd_list(args) -> int:
 def cmd_train(args) -> int:
     _quiet_tensorflow()
     from data import sources
-    from models import training
+    from models.training import loop
 
     spec = registry.get(args.name)
     epochs = args.epochs or spec.epochs
@@ -73,15 +74,15 @@ def cmd_train(args) -> int:
         print(f"first {spec.embedding_warmup_epochs} warm-up epochs for the embedding (no output), then:",
               file=sys.stderr)
     try:
-        result = training.train(
+        result = loop.train(
             spec.key, epochs=epochs, batch_size=args.batch_size, seed=args.seed,
             train_limit=args.limit, convergence_threshold=args.converge,
-            callbacks=[training.PrintProgress(epochs, lambda line: print(line, file=sys.stderr, flush=True))],
+            callbacks=[loop.PrintProgress(epochs, lambda line: print(line, file=sys.stderr, flush=True))],
             progress=sources.terminal_progress(f"downloading {spec.dataset}"),
         )
     except sources.DataUnavailable as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
-    model_path, meta_path = training.save(result, args.out)
+    model_path, meta_path = loop.save(result, args.out)
     meta = result.metadata
     if "test_mse" in meta:
         converged = f", converged at epoch {meta['converged_epoch']}" if meta.get("converged_epoch") else ""
@@ -96,15 +97,16 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     _quiet_tensorflow()
     from data import sources
-    from models import store, training
+    from models import store
+    from models.training import loop
 
     spec = registry.get(args.name)
     try:
-        data = training.load_dataset(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
+        data = loop.load_dataset(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
         model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
     except (sources.DataUnavailable, store.ModelUnavailable) as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
-    result = training.evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
+    result = loop.evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
     predictions = result.pop("predictions", None)
     if args.write_predictions and predictions is not None:
         if args.model_file:
@@ -141,9 +143,11 @@ def cmd_predict_text(spec, args) -> int:
     _quiet_tensorflow()
     import numpy as np
 
-    from models import store, text, training
+    from models import store
+    from models.probes import reviews
+    from models.training import loop
 
-    readable = [t for t in texts if text.clean_words(t)]
+    readable = [t for t in texts if reviews.clean_words(t)]
     failed = len(texts) - len(readable)
     for t in texts:
         if t not in readable:
@@ -154,23 +158,25 @@ def cmd_predict_text(spec, args) -> int:
             model = store.load_pretrained(spec.key)
         except store.ModelUnavailable as error:
             return _fail(str(error), EXIT_UNAVAILABLE)
-        cut = np.asarray([text.review_text(t) for t in readable], dtype=object)  # valid UTF-8, at most 20,000
-        positive = training.predict_batched(model, cut).reshape(-1)
+        cut = np.asarray([reviews.review_text(t) for t in readable], dtype=object)  # valid UTF-8, at most 20,000
+        positive = loop.predict_batched(model, cut).reshape(-1)
         results = [{"text": t, "label": "positive" if p > 0.5 else "negative", "probability": round(float(p), 6)}
                    for t, p in zip(readable, positive)]
     if args.json:
         print(json.dumps(results))
     else:
         for r in results:
-            print(f"{r['label']:8s} P(positive)={r['probability']:.3f}  {text.review_text(r['text'][:70])}")
+            print(f"{r['label']:8s} P(positive)={r['probability']:.3f}  {reviews.review_text(r['text'][:70])}")
     return 1 if failed else 0
 
 
 def cmd_predict(args) -> int:
     spec = registry.get(args.name)
-    if spec.dataset == "imdb":
+    task = catalog.TASKS.get(spec.dataset)
+    kind = task.input_kind if task is not None and task.prepare_user_input is not None else None
+    if kind == "text":
         return cmd_predict_text(spec, args)
-    if spec.dataset not in ("mnist", "fashion_mnist"):
+    if kind != "image":
         return _fail(f"{spec.key} does not classify images or text")
     if args.text or args.text_file:
         return _fail(f"{spec.key} reads images, not text")
@@ -181,7 +187,7 @@ def cmd_predict(args) -> int:
     prepared, results, failed = [], [], 0
     for name in args.images:
         try:
-            digit = digits.prepare(digits.open_image(name))
+            digit = task.prepare_user_input(digits.open_image(name))  # the Draw page's preprocessing
         except digits.NotAnImage as error:
             print(f"error: {_shown(name)}: {error}", file=sys.stderr)
             failed += 1
@@ -190,7 +196,7 @@ def cmd_predict(args) -> int:
             print(f"error: {_shown(name)}: no digit found (the image is blank or has no contrast)", file=sys.stderr)
             failed += 1
             continue
-        prepared.append((name, digit.image))
+        prepared.append((name, digit))
     if prepared:
         _quiet_tensorflow()
         import numpy as np

@@ -16,10 +16,15 @@ NUM_CLASSES = 10
 RECURRENT_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
-def mnist_cnn(filters=(32, 64), dense_units=128, dropout=(0.25, 0.5)) -> keras.Model:
-    """Conv(32) > Pool > Conv(64) > Pool > Dense(128) > softmax, the Keras MNIST convnet."""
-    inputs = keras.Input(shape=MNIST_SHAPE, name="image")
-    x = layers.Reshape((*MNIST_SHAPE, 1), name="add_channel")(inputs)
+def mnist_cnn(filters=(32, 64), dense_units=128, dropout=(0.25, 0.5), input_shape=MNIST_SHAPE,
+              num_classes=NUM_CLASSES) -> keras.Model:
+    """Conv(32) > Pool > Conv(64) > Pool > Dense(128) > softmax, the Keras MNIST convnet.
+
+    ``input_shape`` is (height, width) for grey images, (height, width, channels) for colour."""
+    inputs = keras.Input(shape=tuple(input_shape), name="image")
+    x = inputs
+    if len(input_shape) == 2:
+        x = layers.Reshape((*input_shape, 1), name="add_channel")(inputs)
     for i, n in enumerate(filters, start=1):
         x = layers.Conv2D(n, kernel_size=3, activation="relu", name=f"conv{i}")(x)
         x = layers.MaxPooling2D(pool_size=2, name=f"pool{i}")(x)
@@ -29,26 +34,29 @@ def mnist_cnn(filters=(32, 64), dense_units=128, dropout=(0.25, 0.5)) -> keras.M
     x = layers.Dense(dense_units, activation="relu", name="dense")(x)
     if dropout[1]:
         x = layers.Dropout(dropout[1], name="dropout2")(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="mnist_cnn")
 
 
-def mnist_rows_rnn(cell="lstm", units=128, layer_units=None, dropout=0.0, activation="tanh") -> keras.Model:
+def mnist_rows_rnn(cell="lstm", units=128, layer_units=None, dropout=0.0, activation="tanh",
+                   input_shape=MNIST_SHAPE, num_classes=NUM_CLASSES) -> keras.Model:
     """Read the image row by row: each of the 28 rows is one time step of 28 pixels.
 
     ``layer_units`` stacks several recurrent layers (e.g. ``(32, 16)``); ``dropout`` goes
-    between them.
+    between them. A colour image (height, width, channels) is read as rows of width x channels.
     """
     recurrent = RECURRENT_CELLS[cell]
     sizes = list(layer_units or (units,))
-    inputs = keras.Input(shape=MNIST_SHAPE, name="rows")
+    inputs = keras.Input(shape=tuple(input_shape), name="rows")
     x = inputs
+    if len(input_shape) == 3:
+        x = layers.Reshape((input_shape[0], input_shape[1] * input_shape[2]), name="rows_of_pixels")(x)
     for i, n in enumerate(sizes, start=1):
         last = i == len(sizes)
         x = recurrent(n, activation=activation, return_sequences=not last, name=f"{cell}{i}")(x)
         if dropout and not last:
             x = layers.Dropout(dropout, name=f"dropout{i}")(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name=f"mnist_{cell}")
 
 
@@ -64,12 +72,12 @@ def imdb_recurrent(cell="lstm", units=64, embed_dim=64, stacked=1, bidirectional
     ``average_over_words``: the head reads the average of the last layer's state over every
     word (padding excluded) instead of only the state after the last word, so an opinion
     voiced early in a long review still counts."""
-    from models import text
+    from models.layers import SEQUENCE_LENGTH, VOCAB_SIZE, KeepLastWords, make_vectorizer
 
     inputs = keras.Input(shape=(1,), dtype="string", name="review")
-    vocab_size = vocab_size or text.VOCAB_SIZE
-    x = text.make_vectorizer(adapt_texts, vocab_size)(inputs)
-    x = text.KeepLastWords(sequence_length or text.SEQUENCE_LENGTH, name="last_words")(x)
+    vocab_size = vocab_size or VOCAB_SIZE
+    x = make_vectorizer(adapt_texts, vocab_size)(inputs)
+    x = KeepLastWords(sequence_length or SEQUENCE_LENGTH, name="last_words")(x)
     x = layers.Embedding(vocab_size, embed_dim, mask_zero=True, name="embedding")(x)
     if embed_dropout:  # drops whole embedding channels, so no single word feature is relied on
         x = layers.SpatialDropout1D(embed_dropout, name="embedding_dropout")(x)

@@ -13,14 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data import catalog
 from models import metrics, registry
 
 RECURRENT_TYPES = {"SimpleRNN", "LSTM", "GRU"}
-GROUPS = {  # what the page offers: (dataset, registry group) -> its title
-    ("mnist", "main"): "Digits (MNIST)",
-    ("imdb", "main"): "Reviews (IMDB)",
-    ("mnist", "architectures"): "Architectures on MNIST rows",
-}
+
+
+def groups() -> dict[tuple[str, str], str]:
+    """What the Compare page offers: (task, registry group) -> its title. Every classification
+    task with registered models, its main models first, then the other groups (experiments)."""
+    out = {}
+    for group in ("main", *registry.GROUP_TITLES):
+        for task in catalog.TASKS.values():
+            if task.num_classes and registry.for_dataset(task.key, group):
+                out[(task.key, group)] = task.title if group == "main" else registry.GROUP_TITLES[group]
+    return out
 
 
 @dataclass

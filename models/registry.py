@@ -1,8 +1,9 @@
 """The one place that names every model in the explorer.
 
-Each entry says which dataset the model learns, which builder in ``models.architectures``
-makes it, how it is trained by default, the accuracy it must reach, and where its pretrained
-files live. Pages, the CLI and the tests all read this table; nothing else lists models.
+Each entry says which task the model learns (a ``data.catalog`` key), which builder in
+``models.architectures`` makes it, how it is trained by default, the accuracy it must reach,
+and where its pretrained files live. Pages, the CLI, the benchmarks and the tests list models
+from this table only; the Train page's runs are specs made on the fly and never registered.
 
 This module imports no TensorFlow, so the home page can read it (and the pretrained
 metadata) instantly.
@@ -14,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data import catalog
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PRETRAINED_DIR = PROJECT_ROOT / "pretrained"
 
@@ -22,15 +25,15 @@ PRETRAINED_DIR = PROJECT_ROOT / "pretrained"
 class ModelSpec:
     key: str  # registry key, also the pretrained file name
     title: str  # what the pages call it
-    dataset: str  # "mnist", ...
+    dataset: str  # the task it learns: a data.catalog key (catalog.MNIST, ...)
     builder: str  # function name in models.architectures
     summary: str  # one sentence for the home page
     target_accuracy: float  # on the full test set (for regression: unused, see target_mse)
-    task: str = "multiclass"  # "multiclass" (softmax), "binary" (sigmoid) or "regression" (MSE): training.TASKS
+    task: str = "multiclass"  # its loss: one of catalog.TASK_TYPES, as training.loop.TASKS trains it
     epochs: int = 10
     batch_size: int = 64
     learning_rate: float = 1e-3
-    augment: bool = False  # training-time augmentation of images (shift, rotate, zoom, stroke)
+    augment: bool = False  # training-time augmentation: the one the task's catalog entry names
     clipnorm: float | None = None
     patience: int | None = None  # early stopping on validation accuracy, best weights kept
     embedding_warmup_epochs: int = 0  # text models: first teach the embedding alone (see training)
@@ -69,7 +72,7 @@ def _register(spec: ModelSpec) -> None:
 
 
 _register(ModelSpec(
-    key="mnist_cnn", title="CNN", dataset="mnist", builder="mnist_cnn",
+    key="mnist_cnn", title="CNN", dataset=catalog.MNIST, builder="mnist_cnn",
     summary="Two convolution + pooling blocks find strokes and corners, a dense layer votes.",
     target_accuracy=0.993, epochs=20, batch_size=64, augment=True,
     recipe=("Keras MNIST convnet: Conv2D(32,3,relu) > MaxPool(2) > Conv2D(64,3,relu) > MaxPool(2) > "
@@ -78,7 +81,7 @@ _register(ModelSpec(
             "are read as well as scanned ones; cosine learning-rate decay."),
 ))
 _register(ModelSpec(
-    key="mnist_lstm", title="LSTM", dataset="mnist", builder="mnist_rows_rnn",
+    key="mnist_lstm", title="LSTM", dataset=catalog.MNIST, builder="mnist_rows_rnn",
     builder_args={"cell": "lstm", "units": 128},
     summary="Reads the image one row at a time (28 steps of 28 pixels) and remembers with gates.",
     target_accuracy=0.989, epochs=20, batch_size=64, augment=True,
@@ -87,7 +90,7 @@ _register(ModelSpec(
             "overfitting, better on drawn digits); cosine learning-rate decay."),
 ))
 _register(ModelSpec(
-    key="mnist_rnn", title="SimpleRNN", dataset="mnist", builder="mnist_rows_rnn",
+    key="mnist_rnn", title="SimpleRNN", dataset=catalog.MNIST, builder="mnist_rows_rnn",
     builder_args={"cell": "simple_rnn", "units": 128},
     summary="The plainest recurrent network: one tanh state updated row by row, no gates.",
     target_accuracy=0.980, epochs=20, batch_size=64, clipnorm=1.0, augment=True,
@@ -96,7 +99,7 @@ _register(ModelSpec(
             "augmentation; cosine learning-rate decay."),
 ))
 _register(ModelSpec(
-    key="mnist_gru", title="GRU", dataset="mnist", builder="mnist_rows_rnn",
+    key="mnist_gru", title="GRU", dataset=catalog.MNIST, builder="mnist_rows_rnn",
     builder_args={"cell": "gru", "units": 128},
     summary="Like the LSTM with two gates instead of three (update, reset) and no separate cell.",
     target_accuracy=0.989, epochs=20, batch_size=64, augment=True,
@@ -110,7 +113,7 @@ _WAVE_NOTE = ("Lab task: one wave of 1,200 samples (amplitude 1, 2.5 cycles per 
               "is the clean wave one step later. Adam 3e-3, MSE; stops when the mean epoch loss changes by less "
               "than 1e-4 (the convergence criterion of the stacked-LSTM material).")
 _register(ModelSpec(
-    key="sine_lstm", title="Sine LSTM", dataset="sine", task="regression", builder="sequence_lstm",
+    key="sine_lstm", title="Sine LSTM", dataset=catalog.SINE, task="regression", builder="sequence_lstm",
     builder_args={"layer_units": (16,)},
     summary="Reads 20 steps of a noisy sine wave and predicts the next value.",
     target_accuracy=0.0, target_mse=2e-3, epochs=100, batch_size=32, learning_rate=3e-3,
@@ -118,7 +121,7 @@ _register(ModelSpec(
     recipe="LSTM(16) > Dense(1) on sine windows. " + _WAVE_NOTE,
 ))
 _register(ModelSpec(
-    key="cosine_lstm", title="Cosine LSTM", dataset="cosine", task="regression", builder="sequence_lstm",
+    key="cosine_lstm", title="Cosine LSTM", dataset=catalog.COSINE, task="regression", builder="sequence_lstm",
     builder_args={"layer_units": (12, 8)},
     summary="Two stacked LSTMs read 20 steps of a noisy cosine wave and predict the next value.",
     target_accuracy=0.0, target_mse=2e-3, epochs=100, batch_size=32, learning_rate=3e-3,
@@ -136,21 +139,21 @@ _IMDB_NOTE = ("Text pipeline inside the model: TextVectorization (10,000 words, 
               "warmed up for 2 epochs in a bag-of-words classifier that shares it.")
 _IMDB_REGULARISATION = {"embed_dropout": 0.3, "input_dropout": 0.2, "dropout": 0.5}
 _register(ModelSpec(
-    key="imdb_lstm", title="LSTM", dataset="imdb", task="binary", builder="imdb_recurrent",
+    key="imdb_lstm", title="LSTM", dataset=catalog.IMDB, task="binary", builder="imdb_recurrent",
     builder_args={"cell": "lstm", "units": 64, "embed_dim": 64, **_IMDB_REGULARISATION},
     summary="Gates decide what to remember of each word, so early words can still count.",
     target_accuracy=0.89, epochs=5, batch_size=64, patience=2, embedding_warmup_epochs=2,
     recipe="Keras LSTM on IMDB: Embedding(10000,64) > LSTM(64) > Dense(1,sigmoid). " + _IMDB_NOTE,
 ))
 _register(ModelSpec(
-    key="imdb_gru", title="GRU", dataset="imdb", task="binary", builder="imdb_recurrent",
+    key="imdb_gru", title="GRU", dataset=catalog.IMDB, task="binary", builder="imdb_recurrent",
     builder_args={"cell": "gru", "units": 64, "embed_dim": 64, **_IMDB_REGULARISATION},
     summary="The LSTM's lighter cousin: two gates, no separate memory cell.",
     target_accuracy=0.89, epochs=5, batch_size=64, patience=2, embedding_warmup_epochs=2,
     recipe="The LSTM recipe with GRU(64): Embedding(10000,64) > GRU(64) > Dense(1,sigmoid). " + _IMDB_NOTE,
 ))
 _register(ModelSpec(
-    key="imdb_rnn", title="SimpleRNN", dataset="imdb", task="binary", builder="imdb_recurrent",
+    key="imdb_rnn", title="SimpleRNN", dataset=catalog.IMDB, task="binary", builder="imdb_recurrent",
     builder_args={"cell": "simple_rnn", "units": 128, "embed_dim": 128, **_IMDB_REGULARISATION},
     summary="One tanh state updated word by word: it forgets the start of long reviews.",
     target_accuracy=0.86, epochs=5, batch_size=64, learning_rate=5e-4, clipnorm=1.0, patience=2,
@@ -158,7 +161,7 @@ _register(ModelSpec(
     recipe="Keras SimpleRNN on IMDB: Embedding(10000,128) > SimpleRNN(128) > Dense(1,sigmoid). " + _IMDB_NOTE,
 ))
 _register(ModelSpec(
-    key="imdb_bilstm", title="BiLSTM", dataset="imdb", task="binary", builder="imdb_recurrent",
+    key="imdb_bilstm", title="BiLSTM", dataset=catalog.IMDB, task="binary", builder="imdb_recurrent",
     builder_args={"cell": "lstm", "units": 64, "embed_dim": 128, "stacked": 2, "bidirectional": True,
                   **_IMDB_REGULARISATION},
     summary="Two stacked LSTMs that read the review forwards and backwards at once.",
@@ -183,7 +186,7 @@ for _cell, _cell_title in (("simple_rnn", "RNN"), ("lstm", "LSTM")):
     for _numeral, (_roman, _words, _args) in ARCHITECTURES.items():
         _register(ModelSpec(
             key=f"rows_{'rnn' if _cell == 'simple_rnn' else 'lstm'}_{_numeral}",
-            title=f"{_cell_title} {_roman}", dataset="mnist", group="architectures",
+            title=f"{_cell_title} {_roman}", dataset=catalog.MNIST, group="architectures",
             builder="mnist_rows_rnn", builder_args={"cell": _cell, "activation": "tanh", **_args},
             summary=f"{_cell_title} on image rows, {_words}.",
             target_accuracy=0.0, epochs=60, batch_size=128, convergence_threshold=1e-4,
@@ -199,6 +202,10 @@ def get(key: str) -> ModelSpec:
     except KeyError:
         known = ", ".join(MODELS)
         raise KeyError(f"unknown model '{key}'; known models: {known}") from None
+
+
+# Groups of models the Compare page offers besides each task's "main" models: group -> title.
+GROUP_TITLES = {"architectures": "Architectures on MNIST rows"}
 
 
 def for_dataset(dataset: str, group: str | None = "main") -> list[ModelSpec]:

@@ -101,7 +101,7 @@ def load_model(path: str | Path):
     """Load a ``.keras`` file in safe mode (no code from the file runs), uncompiled."""
     import keras
 
-    import models.text  # noqa: F401  registers the review standardizer the IMDB models use
+    import models.layers  # noqa: F401  registers the layers saved inside the review models
 
     path = Path(path)
     if not path.is_file():
@@ -110,6 +110,14 @@ def load_model(path: str | Path):
         return keras.models.load_model(path, compile=False, safe_mode=True)
     except Exception as error:  # a damaged zip, a wrong file, a Keras version mismatch
         raise ModelUnavailable(f"{path.name} cannot be loaded ({type(error).__name__}: {error})"[:400]) from error
+
+
+def load_model_bytes(data: bytes):
+    """A model from the bytes of a ``.keras`` file (what a worker run sends back), in safe mode."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        path.write_bytes(data)
+        return load_model(path)
 
 
 def load_pretrained(key: str):

@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from data import digits
-from models import comparison, metrics, registry
-from pages import _charts as charts
-from pages import _shared as shared
+from data import catalog, digits
+from models import comparison, metrics
+from models.training import runs
+from pages._ui import datasets, streamlit_fixes, training_session
+from pages._ui.charts import compare as charts
 
-shared.require_router()
+streamlit_fixes.require_router()
 
 st.title("Compare models")
 st.markdown(
@@ -22,23 +23,26 @@ st.markdown(
     "**Click a cell** to see the examples behind it — and whether the other models make the same mistake."
 )
 
-GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in comparison.GROUPS}
-choice = st.segmented_control("Models", list(GROUP_KEYS), default="mnist/main", key="compare_group",
-                              format_func=lambda k: comparison.GROUPS[GROUP_KEYS[k]])
+GROUPS = comparison.groups()
+GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in GROUPS}
+DEFAULT_GROUP = next(iter(GROUP_KEYS))
+choice = st.segmented_control("Models", list(GROUP_KEYS), default=DEFAULT_GROUP, key="compare_group",
+                              format_func=lambda k: GROUPS[GROUP_KEYS[k]])
 if choice is None:  # the student clicked the selected option again: it deselects
-    choice = "mnist/main"
+    choice = DEFAULT_GROUP
 dataset, group = GROUP_KEYS[choice]
+task = catalog.get(dataset)
 
 results = comparison.shipped_results(dataset, group)
-runs = shared.my_results(dataset)
-results += runs
+my_runs = training_session.my_results(dataset)
+results += my_runs
 if not results:
     st.warning("No trained models with saved results for this group. Train them with "
                "`python -m models train NAME` (see `python -m models list`).")
     st.stop()
 class_names = [str(c) for c in results[0].metadata.get("class_names") or []]
-if runs:
-    st.caption(f"Including your {len(runs)} run(s) from the Train page (they last as long as this browser tab).")
+if my_runs:
+    st.caption(f"Including your {len(my_runs)} run(s) from the Train page (they last as long as this browser tab).")
 if group == "architectures":
     st.info(
         "The course's stacked/dropout comparison: RNNs and LSTMs reading digits row by row, "
@@ -91,17 +95,17 @@ def plain(text: str, limit: int = 600) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
 
 
-def test_inputs_and_answers(load, what: str):
+def test_inputs_and_answers():
     """The test inputs and every model's saved answers, or None (with a message) without the data."""
-    test_set, message = load()
+    test_set, message = datasets.test_set_of(task.key)
     if test_set is None:
-        st.info(f"The examples need the {what}, which are not on this machine. {message}")
+        st.info(f"The examples need the test set of {task.title}, which is not on this machine. {message}")
         return None, None
     return test_set[0], {r.label: r.predictions for r in results if r.predictions is not None}
 
 
-def show_digits(table: pd.DataFrame, names: list[str], t: int):
-    x_test, confidences = test_inputs_and_answers(shared.mnist_test_set, "MNIST test digits")
+def show_images(table: pd.DataFrame, names: list[str], t: int):
+    x_test, confidences = test_inputs_and_answers()
     if x_test is None:
         return
     shown = list(table.head(16).iterrows())
@@ -122,8 +126,8 @@ def show_digits(table: pd.DataFrame, names: list[str], t: int):
         st.caption(f"Showing {len(shown)} of {len(table):,}.")
 
 
-def show_reviews(table: pd.DataFrame, names: list[str], t: int):
-    texts, confidences = test_inputs_and_answers(shared.imdb_test_set, "IMDB test reviews")
+def show_texts(table: pd.DataFrame, names: list[str], t: int):
+    texts, confidences = test_inputs_and_answers()
     if texts is None:
         return
     for index, row in table.head(8).iterrows():
@@ -132,6 +136,10 @@ def show_reviews(table: pd.DataFrame, names: list[str], t: int):
                                 f"{float(confidences[n]['confidence'][index]):.0%}" for n in names)
             st.markdown(f"**Review #{index}** · truly **{class_names[t]}** · {scores}")
             st.markdown(plain(str(texts[index])))
+
+
+def show_no_examples(table: pd.DataFrame, names: list[str], t: int):
+    st.caption(f"{task.title} has no view of single examples; the counts are above.")
 
 
 def show_cell(t: int, p: int) -> None:
@@ -151,7 +159,7 @@ def show_cell(t: int, p: int) -> None:
         if not predictions:
             st.info("These models were saved without per-example predictions.")
             return
-        y_test = shared.test_labels(dataset)
+        y_test = datasets.test_labels(task.key)
         if y_test is None:
             st.info("The examples need the test set, which is not on this machine; the counts come from the "
                     "saved results.")
@@ -164,8 +172,11 @@ def show_cell(t: int, p: int) -> None:
         everyone = int((table["models"] == len(names)).sum())
         st.markdown(f"**{len(table):,}** examples land here for at least one model; **{everyone:,}** for all "
                     f"{len(names)}. Shared ones first (✗ marks the models that put it here).")
-        (show_digits if dataset == "mnist" else show_reviews)(table, names, t)
+        EXAMPLE_VIEWS[task.example_view](table, names, t)
 
+
+# How one test example is shown, by the task's catalog entry (Task.example_view).
+EXAMPLE_VIEWS = {"image": show_images, "text": show_texts, None: show_no_examples}
 
 cell = charts.selected_cell(event)
 if cell is None:
@@ -221,46 +232,55 @@ st.dataframe(architecture, hide_index=True, column_order=[
 # -- Recompute -----------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def evaluate_now(key: str, modified: float) -> dict:
-    """A shipped model evaluated on the full test set now (a fresh copy of it, so the models
-    other students are using are not touched). Cached per file version."""
-    shared.import_tensorflow()
-    from models import store, training
-
-    spec = registry.get(key)
-    data = training.load_dataset(spec.dataset)
-    result = training.evaluate(store.load_pretrained(key), data.x_test, data.y_test, spec.task,
-                               len(data.class_names or []))
-    result.pop("predictions", None)
-    return result
-
-
 @st.fragment
 def recompute() -> None:
+    """The saved numbers checked on the full test set, in the worker process (like a Train-page
+    run): the page stays responsive and shows the progress."""
     st.subheader("Check the saved numbers")
     shipped = [r for r in results if r.source == "shipped"]
     st.markdown(f"Everything above comes from the results saved when each model was trained. Recompute "
                 f"them now on the full test set ({len(shipped)} models; the review models take a minute or two).")
-    if not st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}"):
+    jobs = st.session_state.setdefault("compare_recompute", {})
+    job = jobs.get(choice)
+    busy = job is not None and not job.done
+    if st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}",
+                 disabled=busy):
+        work = runs.Evaluation(tuple(r.key for r in shipped))
+        job = jobs[choice] = training_session.training_queue().submit(work, owner=training_session.session_id(),
+                                                                       title="Compare: recompute")
+    if job is None:
         return
-    from data import sources
-    from models import store
+    if not job.done:
+        @st.fragment(run_every=1.0)
+        def progress() -> None:
+            if job.status == "queued":
+                st.info(f"Queued: number {training_session.training_queue().position(job)} in line.",
+                        icon=":material/hourglass_top:")
+            latest = job.latest("batch")
+            if job.status == "running":
+                label = next((r.label for r in shipped if latest and r.key == latest.get("model")), None)
+                st.progress(latest["progress"] if latest else 0.0,
+                            text=f"Evaluating {label} on the test set…" if label else "Evaluating…")
+            if job.done:
+                st.rerun(scope="fragment")
 
-    bar = st.progress(0.0, text="Evaluating…")
+        progress()
+        return
+    if job.result is None:
+        st.error(f"The recomputation failed: {job.error}")
+        return
+    evaluations = job.result.metadata["evaluations"]
     rows = []
-    for i, r in enumerate(shipped):
-        bar.progress(i / len(shipped), text=f"Evaluating {r.label} on the test set…")
-        spec = registry.get(r.key)
-        try:
-            now = evaluate_now(r.key, spec.pretrained_path.stat().st_mtime)
-        except (sources.DataUnavailable, store.ModelUnavailable, OSError) as error:
-            st.warning(f"{r.label}: {error}")
+    for r in shipped:
+        now = evaluations.get(r.key)
+        if now is None:
+            continue
+        if "error" in now:
+            st.warning(f"{r.label}: {now['error']}")
             continue
         rows.append({"model": r.label, "saved accuracy": r.metadata.get("test_accuracy"),
                      "accuracy now": now["accuracy"], "test examples": now["n"],
                      "same confusion matrix": now["confusion_matrix"] == r.metadata.get("confusion_matrix")})
-    bar.progress(1.0, text="Done.")
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
             "saved accuracy": st.column_config.NumberColumn(format="percent"),

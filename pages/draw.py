@@ -3,13 +3,16 @@
 import numpy as np
 import streamlit as st
 
-from pages import _charts as charts
-from pages import _shared as shared
+from pages._ui import datasets, model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui.charts import reading as charts
 
-shared.require_router()
-shared.import_tensorflow()  # before anything that imports TensorFlow
-from data import digits, mnist  # noqa: E402
-from models import equations, inference  # noqa: E402
+streamlit_fixes.require_router()
+tf_import.import_tensorflow()  # before anything that imports TensorFlow
+from data import catalog, digits  # noqa: E402
+from models.probes import compiled  # noqa: E402
+from pages._ui import equations  # noqa: E402
+
+TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
 CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224
@@ -56,7 +59,7 @@ def uploaded_input():
 
 
 def mnist_input():
-    picked = shared.random_mnist_digit("mnist_index", "another_digit")
+    picked = datasets.random_test_example(TASK.key, "mnist_index", "another_digit")
     if picked is None:
         return None, None
     image, label, index = picked
@@ -67,8 +70,8 @@ def mnist_input():
 @st.fragment
 def digit_lab():
     """Input, prediction and inside views; a stroke reruns only this fragment."""
-    models = shared.loaded_models("mnist")
-    ready = shared.usable(models)
+    models = model_cache.loaded_models(TASK.key)
+    ready = model_cache.usable(models)
     if not ready:
         st.error("No digit model is available. Train one with `python -m models train mnist_cnn`.")
         return
@@ -102,8 +105,8 @@ def digit_lab():
             else:
                 st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
             return
-        probabilities = inference.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
-        verdict = inference.agreement(probabilities)
+        probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
+        verdict = compiled.agreement(probabilities)
         lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
         lead_p = probabilities[lead]
         st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
@@ -115,45 +118,45 @@ def digit_lab():
             st.warning(f"The models disagree: {picks}.")
         if verdict["unsure"]:
             names = ", ".join(models[k].spec.title for k in verdict["unsure"])
-            st.info(f"Not sure ({names}: top probability under {inference.LOW_CONFIDENCE:.0%}). "
+            st.info(f"Not sure ({names}: top probability under {compiled.LOW_CONFIDENCE:.0%}). "
                     "Is it a clear digit, drawn large?")
         if note:
             st.markdown(note)
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
-                                            mnist.DIGIT_NAMES))
+                                            list(TASK.class_names)))
 
     st.subheader("Inside the models")
     inside_views(ready, prepared.image)
 
 
 def inside_views(ready: dict, image28: np.ndarray):
-    from models import inspect
+    from models.probes import features, recurrent
 
-    conv_keys = [k for k, m in ready.items() if inspect.conv_layers(m.runner.model)]
-    rnn_keys = [k for k, m in ready.items() if inspect.recurrent_layers(m.runner.model)]
+    conv_keys = [k for k, m in ready.items() if features.conv_layers(m.runner.model)]
+    rnn_keys = [k for k, m in ready.items() if recurrent.recurrent_layers(m.runner.model)]
     tab_conv, tab_rnn = st.tabs([":material/grid_view: CNN feature maps",
                                  ":material/replay: Recurrent memory, row by row"])
     with tab_conv:
         if not conv_keys:
             st.info("No convolutional model is loaded.")
         for key in conv_keys:
-            maps = shared.feature_maps(key)(image28)
+            maps = model_cache.feature_maps(key)(image28)
             st.markdown(" ".join(equations.CONV2D_TEXT.split("\n")))
             for eq in equations.CONV2D:
                 st.latex(eq)
             for name, fmap in maps.items():
                 h, w, c = fmap.shape
                 st.markdown(f"**{name}** — {c} filters, each map {h}×{w} (bright = strong response)")
-                st.image(inspect.mosaic(fmap, columns=16 if c > 32 else 8, scale=max(3, 96 // h)))
+                st.image(features.mosaic(fmap, columns=16 if c > 32 else 8, scale=max(3, 96 // h)))
     with tab_rnn:
         if not rnn_keys:
             st.info("No recurrent model is loaded.")
             return
         titles = {k: ready[k].spec.title for k in rnn_keys}
         key = st.radio("Model", rnn_keys, format_func=titles.get, horizontal=True, key="rnn_view")
-        trace = shared.hidden_states(key)(image28)
+        trace = model_cache.hidden_states(key)(image28)
         chart_col, eq_col = st.columns([1.6, 1], gap="large")
         with chart_col:
             st.markdown(f"**Hidden state $h_t$ of `{trace.layer_name}`** after each of the 28 rows "
@@ -161,7 +164,7 @@ def inside_views(ready: dict, image28: np.ndarray):
             st.vega_lite_chart(*charts.state_heatmap(trace.hidden, "row", "h"))
             if trace.probabilities is not None:
                 st.markdown("**What the model would answer after reading only rows 1…t**")
-                st.vega_lite_chart(*charts.readout_lines(trace.probabilities, mnist.DIGIT_NAMES, "row"))
+                st.vega_lite_chart(*charts.readout_lines(trace.probabilities, list(TASK.class_names), "row"))
         with eq_col:
             st.markdown(f"**{trace.layer_type}**, one step per image row: $x_t$ is the 28 pixels of row $t$.")
             for eq in equations.RECURRENT.get(trace.layer_type, []):
@@ -171,7 +174,7 @@ def inside_views(ready: dict, image28: np.ndarray):
             st.markdown(equations.RECURRENT_TEXT.get(trace.layer_type, ""))
             if trace.layer_type == "LSTM" and st.button("Watch its gates on this digit, step by step",
                                                         icon=":material/tune:", key="open_gates"):
-                shared.open_gate_view(key, image=image28)  # the LSTM gates page, with this 28×28 input
+                navigation.open_gate_view(navigation.GateRequest(key, image=image28))  # the gates page, on this input
 
 
 digit_lab()

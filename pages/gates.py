@@ -1,31 +1,30 @@
-"""Watch an LSTM think: its gates, step by step, on sine waves, digits and (soon) reviews.
+"""Watch an LSTM think: its gates, step by step, on sine waves, digits and reviews (any registry
+model with an LSTM, on an input kind this page has a form for).
 
 What you see, then why: the wave the LSTM reads, its predictions, then inside it the input
 gate, forget gate, candidate, output gate, cell and hidden state at every time step, with the
 six equations and the numbers of the chosen step and unit. The gates are recomputed in NumPy
-from the layer's own weights (models.gates); this file only draws.
+from the layer's own weights (models.probes.gates); this file only draws.
 
-Other pages open this one on their own input with ``pages._shared.open_gate_view``.
+Other pages open this one on their own input with ``pages._ui.navigation.open_gate_view``.
 """
-
-import time
 
 import numpy as np
 import streamlit as st
 
-from pages import _charts as charts
-from pages import _shared as shared
+from pages._ui import datasets, model_cache, streamlit_fixes, tf_import, training_session
+from pages._ui.charts import gates as gate_charts
+from pages._ui.charts import waves as wave_charts
 
-shared.require_router()
-shared.import_tensorflow()  # before anything that imports TensorFlow
-from data import digits, sequences  # noqa: E402
-from models import equations, gates, registry  # noqa: E402
+streamlit_fixes.require_router()
+tf_import.import_tensorflow()  # before anything that imports TensorFlow
+from data import catalog, digits, sequences  # noqa: E402
+from models import registry  # noqa: E402
+from models.probes import gates  # noqa: E402
+from models.training import runs  # noqa: E402
+from pages._ui import equations, examples, navigation  # noqa: E402
 
 WAVES = "waves"  # the wave lab; every other option is the registry key of an LSTM model
-DATASET_TITLES = {"mnist": "Digit, row by row", "fashion_mnist": "Clothing picture, row by row",
-                  "imdb": "Review, word by word"}
-STEP_TITLES = {"mnist": "image row", "fashion_mnist": "image row", "imdb": "word"}
-EXAMPLE_REVIEW = "The film was not good at all, but the actors were great and I loved the music."
 
 st.title(":material/tune: Watch an LSTM think")
 st.caption("An LSTM reads a sequence one step at a time. At every step three gates decide what to forget, "
@@ -41,7 +40,7 @@ def _pretrained_view(key: str):
     from models import store
 
     try:
-        model = shared.pretrained_model(key)  # the same copy the Draw and Review pages use
+        model = model_cache.pretrained_model(key)  # the same copy the Draw and Review pages use
     except store.ModelUnavailable as error:
         return None, str(error)
     try:
@@ -61,15 +60,21 @@ def gate_models() -> list[registry.ModelSpec]:
     """Every shipped registry model with an LSTM layer, other than the wave models (read from
     the metadata, without loading anything)."""
     return [spec for spec in registry.MODELS.values()
-            if spec.dataset not in sequences.TASKS and spec.pretrained_path.is_file()
+            if not _is_wave(spec) and spec.pretrained_path.is_file()
             and gates.has_lstm((registry.load_metadata(spec.key) or {}).get("layers"))]
+
+
+def _is_wave(spec: registry.ModelSpec) -> bool:
+    task = catalog.TASKS.get(spec.dataset)
+    return task is not None and task.input_kind == "wave"
 
 
 def source_title(option: str) -> str:
     if option == WAVES:
         return "Sine & cosine waves"
     spec = registry.get(option)
-    return f"{DATASET_TITLES.get(spec.dataset, spec.dataset)} · {spec.title}"
+    task = catalog.TASKS.get(spec.dataset)
+    return f"{(task.reading_title or task.title) if task else spec.dataset} · {spec.title}"
 
 
 # -- The gate view (any LSTM) ------------------------------------------------------------------
@@ -137,7 +142,7 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
             feature_title = "unit below"
 
         chart_col, text_col = st.columns([3, 2], gap="medium", vertical_alignment="center")
-        chart_col.altair_chart(charts.gate_input_panel(trace.x, step, input_title, step_title, step_labels,
+        chart_col.altair_chart(gate_charts.gate_input_panel(trace.x, step, input_title, step_title, step_labels,
                                                        feature_title))
         with text_col:
             read = f" — **{step_labels[step - 1]}**" if step_labels else ""
@@ -149,7 +154,7 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
         for q in gates.QUANTITIES:
             title, sentences = equations.LSTM_GATE_TEXT[q]
             chart_col, text_col = st.columns([3, 2], gap="medium", vertical_alignment="center")
-            chart_col.altair_chart(charts.gate_panel(q, trace.values(q), step, unit, title, mode, step_title))
+            chart_col.altair_chart(gate_charts.gate_panel(q, trace.values(q), step, unit, title, mode, step_title))
             with text_col:
                 with st.container(key=f"gates_eq_{EQUATION_KEYS[q]}"):
                     st.latex(tex[q])
@@ -180,9 +185,8 @@ def describe(signal: sequences.Signal) -> str:
 
 
 def train_here(signal: sequences.Signal):
-    """Controls and the Train button; trains in this session with a live progress bar and chart."""
-    from models import store, training
-
+    """Controls and the Train button. The network trains in the worker process (like a Train-page
+    run: a click neither kills it nor blocks the page), with a live progress bar and loss chart."""
     units_col, layers_col, epochs_col, stop_col = st.columns(4, gap="medium")
     units = units_col.select_slider("Units per layer", [8, 12, 16], value=12, key="gates_units")
     layers = layers_col.radio("LSTM layers", [1, 2], horizontal=True, key="gates_layers")
@@ -192,34 +196,54 @@ def train_here(signal: sequences.Signal):
                                     "epoch's by less than the threshold.")
     threshold = stop_col.select_slider("Threshold |Δ loss|", [1e-3, 3e-4, 1e-4, 3e-5, 1e-5], value=1e-4,
                                        format_func="{:g}".format, key="gates_threshold", disabled=not converge)
-    if not st.button("Train", type="primary", icon=":material/model_training:", key="gates_train"):
+    job = st.session_state.get("gates_job")
+    busy = job is not None and not job.done
+    if st.button("Train", type="primary", icon=":material/model_training:", key="gates_train", disabled=busy):
+        work = runs.WaveRun(signal, units, layers, epochs, threshold if converge else 0.0)
+        job = training_session.training_queue().submit(work, owner=training_session.session_id(),
+                                                       title="Gates page LSTM")
+        st.session_state["gates_job"] = job
+    if job is None:
         return
-    progress = st.progress(0.0, text="Preparing the data…")
-    live = st.empty()
-    history = {"loss": [], "val_loss": []}
+    if not job.done:
+        @st.fragment(run_every=0.5)
+        def live() -> None:
+            show_progress(job)
+            if job.done:
+                st.rerun()  # the whole page: the trained network appears below
 
-    def on_epoch_end(epoch, logs):
-        history["loss"].append(float(logs["loss"]))
-        history["val_loss"].append(float(logs.get("val_loss", np.nan)))
-        progress.progress(min((epoch + 1) / epochs, 1.0),
-                          text=f"Epoch {epoch + 1}/{epochs}: training loss {logs['loss']:.2e}")
-        live.altair_chart(charts.loss_curves(history, epochs=min(epochs, max(10, epoch + 3))))
+        live()
+        return
+    trained = st.session_state.get("gates_trained")
+    if job.result is not None and (trained is None or trained.get("job") is not job):
+        from models import store
 
-    import keras
+        model = store.load_model_bytes(job.result.model_bytes)
+        meta, work = job.result.metadata, job.settings
+        st.session_state["gates_trained"] = {
+            "job": job, "view": gates.GateView(model), "meta": meta, "signal": work.signal,
+            "threshold": work.convergence_threshold or None, "seconds": sum(meta.get("seconds_per_epoch") or []),
+            "layer_units": work.layer_units}
+    elif job.status == "failed":
+        st.error(f"Training failed: {job.error}")
 
-    key = next((s.key for s in registry.MODELS.values() if s.dataset == signal.task), "sine_lstm")
-    start = time.perf_counter()
-    result = training.train(key, epochs=epochs, dataset=sequences.make_windows(signal),
-                            convergence_threshold=threshold if converge else 0,
-                            callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)],
-                            build_overrides={"layer_units": (units,) * layers})
-    seconds = time.perf_counter() - start
-    progress.empty()
-    live.empty()
-    model = store.lean_copy(result.model)  # no optimizer state: the page only reads it
-    st.session_state["gates_trained"] = {"view": gates.GateView(model), "meta": result.metadata,
-                                         "signal": signal, "threshold": threshold if converge else None,
-                                         "seconds": seconds, "layer_units": (units,) * layers}
+
+def show_progress(job) -> None:
+    """A queued or running wave network: its place in line, or its progress and loss so far."""
+    if job.status == "queued":
+        st.info(f"Queued: number {training_session.training_queue().position(job)} in line (one training at a "
+                "time on this server). It starts by itself.", icon=":material/hourglass_top:")
+        return
+    epochs = [e for e in job.events_since(0) if e["kind"] == "epoch"]
+    planned = job.settings.epochs
+    if not epochs:
+        st.progress(0.0, text="Preparing the data and the network…")
+        return
+    last = epochs[-1]
+    st.progress(min(last["epoch"] / planned, 1.0), text=f"Epoch {last['epoch']}/{planned}: training loss "
+                                                         f"{last['loss']:.2e}")
+    history = {"loss": [e["loss"] for e in epochs], "val_loss": [e.get("val_loss", np.nan) for e in epochs]}
+    st.altair_chart(wave_charts.loss_curves(history, epochs=min(planned, max(10, last["epoch"] + 2))))
 
 
 def network_section(signal: sequences.Signal):
@@ -261,7 +285,7 @@ def show_training(meta: dict, threshold: float | None, summary: str) -> None:
     with chart_col:
         st.markdown(summary)
         if meta.get("history"):
-            st.altair_chart(charts.loss_curves(meta["history"], meta.get("converged_epoch"), threshold))
+            st.altair_chart(wave_charts.loss_curves(meta["history"], meta.get("converged_epoch"), threshold))
     with facts_col:
         if "test_mse" in meta:
             st.metric("test MSE (on its own wave)", f"{meta['test_mse']:.2e}")
@@ -288,7 +312,7 @@ def predictions_section(view: gates.GateView, wave: sequences.Wave, learned: seq
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(f"**One step ahead** — each value predicted from the true previous {signal.window}")
-        st.altair_chart(charts.forecast_chart(t_test, truth, {"one step ahead": (t_one, one)}))
+        st.altair_chart(wave_charts.forecast_chart(t_test, truth, {"one step ahead": (t_one, one)}))
         st.metric("MSE one step ahead", f"{one_err['mse']:.2e}")
     with right:
         if not signal.free_running:
@@ -299,7 +323,7 @@ def predictions_section(view: gates.GateView, wave: sequences.Wave, learned: seq
         t_free, free = sequences.free_running(view.predict, wave)
         free_err = sequences.errors(free, wave.targets[t_free])
         st.markdown("**Free-running** — only the first window is real; each prediction is fed back in")
-        st.altair_chart(charts.forecast_chart(t_test, truth, {"free-running": (t_free, free)}))
+        st.altair_chart(wave_charts.forecast_chart(t_test, truth, {"free-running": (t_free, free)}))
         st.metric("MSE free-running", f"{free_err['mse']:.2e}",
                   f"{free_err['mse'] / max(one_err['mse'], 1e-12):.0f}× one step ahead", delta_color="off")
 
@@ -312,7 +336,7 @@ def wave_lab() -> None:
     wave = sequences.wave(signal)
     input_name = "cosine" if signal.task == "cosine" else "sine"
     target_name = "sine" if signal.task == "sine" else "cosine"
-    st.altair_chart(charts.wave_chart(np.arange(signal.length), wave.inputs, wave.targets, wave.bounds,
+    st.altair_chart(wave_charts.wave_chart(np.arange(signal.length), wave.inputs, wave.targets, wave.bounds,
                                       f"noisy {input_name}", f"clean {target_name}, one step later"))
     st.caption(f"The network reads {signal.window} steps of the input and predicts the target's next value. The "
                "wave is cut in time: it learns on the training stretch, is checked on validation while it learns, "
@@ -345,20 +369,21 @@ def wave_lab() -> None:
 # -- Registry models (digits, reviews) ---------------------------------------------------------
 
 
-def digit_input(spec: registry.ModelSpec):
-    """The Draw page's drawing, or a real MNIST test digit; returns (28×28 in 0..1, caption)."""
+def image_input(task: catalog.Task):
+    """The Draw page's drawing, or a real test image of the task; returns (image in 0..1, caption)."""
     drawn = st.session_state.get("gates_image")
-    options = (["drawing"] if drawn is not None else []) + ["mnist"]
+    options = (["drawing"] if drawn is not None else []) + ["test"]
+    example_title = task.example_title or f"A test example of {task.title}"
     choice = st.radio("Digit", options, horizontal=True, key="gates_digit_source",
-                      format_func={"drawing": "Your drawing (from the Draw page)", "mnist": "An MNIST test digit"}.get)
+                      format_func={"drawing": "Your drawing (from the Draw page)", "test": example_title}.get)
     if choice == "drawing":
         return np.asarray(drawn, np.float32), "your drawing, as the models see it"
-    picked = shared.random_mnist_digit("gates_mnist_index", "gates_another")
+    picked = datasets.random_test_example(task.key, "gates_mnist_index", "gates_another")
     if picked is None:
         st.caption("Or draw a digit on the Draw page and open it here from there.")
         return None, None
     image, label, index = picked
-    return image.astype(np.float32) / 255.0, f"MNIST test digit #{index} (a {label})"
+    return image.astype(np.float32) / 255.0, f"{example_title.split(' ', 1)[1]} #{index} (a {label})"
 
 
 def registry_lab(key: str) -> None:
@@ -369,21 +394,22 @@ def registry_lab(key: str) -> None:
         return
     meta = registry.load_metadata(key) or {}
     class_names = meta.get("class_names")
-    step_title = STEP_TITLES.get(spec.dataset, "time step")
+    task = catalog.TASKS.get(spec.dataset)
+    step_title = task.step_title if task else "time step"
     input_col, answer_col = st.columns([1, 2], gap="large")
     labels, input_text = None, None
     if view.text_input:
         with input_col:
-            st.session_state.setdefault("gates_text", EXAMPLE_REVIEW)
+            st.session_state.setdefault("gates_text", examples.GATES_REVIEW)
             x = st.text_area("A review", key="gates_text", height=140)
             if not x.strip():
                 st.info("Type a few words.")
                 return
         feature_title, input_title = "embedding", "Input x_t: each word's embedding"
         input_text = "The Embedding layer turns each word into a vector of numbers; the LSTM reads one per step."
-    elif view.input_shape == (28, 28) and spec.dataset in ("mnist", "fashion_mnist"):
+    elif task is not None and task.input_kind == "image" and view.input_shape == tuple(task.input_shape):
         with input_col:
-            x, caption = digit_input(spec)
+            x, caption = image_input(task)
             if x is None:
                 return
             st.image(digits.enlarge(x, 6), caption=caption, width=168, clamp=True)
@@ -413,26 +439,24 @@ def registry_lab(key: str) -> None:
                                                  view.text_input and len(x.split()) > shown else ""))
     if reading.words is not None:
         labels = reading.words
-    elif spec.dataset in ("mnist", "fashion_mnist"):
-        labels = None
     gate_explorer(view, x, step_title=step_title, labels=labels, input_title=input_title, input_text=input_text,
                   feature_title=feature_title)
 
 
 # -- The page ----------------------------------------------------------------------------------
 
-request = st.session_state.pop(shared.GATES_REQUEST, None)
+request = navigation.take_gate_request()
 options = [WAVES] + [spec.key for spec in gate_models()]
 if request:
-    if request.get("model") in options:
-        st.session_state["gates_source"] = request["model"]
-        if request.get("image") is not None:
-            st.session_state["gates_image"] = np.asarray(request["image"], np.float32)
+    if request.model in options:
+        st.session_state["gates_source"] = request.model
+        if request.image is not None:
+            st.session_state["gates_image"] = np.asarray(request.image, np.float32)
             st.session_state["gates_digit_source"] = "drawing"
-        if request.get("text") is not None:
-            st.session_state["gates_text"] = str(request["text"])
+        if request.text is not None:
+            st.session_state["gates_text"] = str(request.text)
     else:
-        st.warning(f"The model {request.get('model')!r} has no LSTM to show here (or is not trained yet).")
+        st.warning(f"The model {request.model!r} has no LSTM to show here (or is not trained yet).")
 if st.session_state.get("gates_source", WAVES) not in options:
     st.session_state["gates_source"] = WAVES
 

@@ -3,18 +3,22 @@
 import numpy as np
 import streamlit as st
 
-from pages import _charts as charts
-from pages import _shared as shared
+from pages._ui import datasets, model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui.charts import reading as charts
 
-shared.require_router()
-shared.import_tensorflow()  # before anything that imports TensorFlow
-from models import equations, text  # noqa: E402
+streamlit_fixes.require_router()
+tf_import.import_tensorflow()  # before anything that imports TensorFlow
+from data import catalog  # noqa: E402
+from models.probes import reviews  # noqa: E402
+from pages._ui import equations, examples  # noqa: E402
+
+TASK = catalog.get(catalog.IMDB)  # what this page reads: typed reviews
 
 st.title(":material/rate_review: Type a review")
 st.caption("Four recurrent networks trained on 25,000 IMDB movie reviews read your text one word at a "
            "time. Watch how sure each one is that the review is positive after every word.")
 
-ready = shared.usable(shared.loaded_models("imdb"))
+ready = model_cache.usable(model_cache.loaded_models(TASK.key))
 if not ready:
     st.error("No review model is available. Train one with `python -m models train imdb_lstm`.")
     st.stop()
@@ -22,18 +26,18 @@ if not ready:
 # -- Input ---------------------------------------------------------------------------------------
 
 if "review_text" not in st.session_state:
-    st.session_state["review_text"] = text.EXAMPLES["Negation"]
+    st.session_state["review_text"] = examples.REVIEWS["Negation"]
 
 
 def use_example():
     choice = st.session_state.get("review_example")
     if choice:
-        st.session_state["review_text"] = text.EXAMPLES[choice]
+        st.session_state["review_text"] = examples.REVIEWS[choice]
         st.session_state.pop("review_truth", None)
 
 
 def use_random_review():
-    test_set, message = shared.imdb_test_set()
+    test_set, message = datasets.test_set_of(TASK.key)
     if test_set is None:
         st.session_state["review_data_message"] = message
         return
@@ -45,27 +49,25 @@ def use_random_review():
     st.session_state["review_example"] = None
 
 
-review = st.text_area("Your review", key="review_text", height=130, max_chars=text.MAX_CHARACTERS,
+review = st.text_area("Your review", key="review_text", height=130, max_chars=reviews.MAX_CHARACTERS,
                       placeholder="Type a movie review in English…")
 truth = st.session_state.get("review_truth")
 if truth and truth[0] is not None:
     st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
-examples, random_pick = st.columns([3, 1], vertical_alignment="bottom")
-with examples:
-    st.pills("Or try an example", list(text.EXAMPLES), key="review_example", on_change=use_example)
-with random_pick:
+examples_col, random_col = st.columns([3, 1], vertical_alignment="bottom")
+with examples_col:
+    st.pills("Or try an example", list(examples.REVIEWS), key="review_example", on_change=use_example)
+with random_col:
     st.button("A random real test review", icon=":material/casino:", on_click=use_random_review,
               key="random_review")
 if message := st.session_state.get("review_data_message"):
-    from data import imdb
-
-    shared.offer_download(imdb.IMDB, message, "84 MB", shared.imdb_test_set.clear)
+    datasets.offer_download(TASK, message)
 
 if not review.strip():
     st.info("Type a review (or pick an example) to see what the models think.", icon=":material/edit:")
     st.stop()
 
-readings = text.read_review({k: m.runner for k, m in ready.items()}, review)
+readings = reviews.read_review({k: m.runner for k, m in ready.items()}, review)
 first = next(iter(readings.values())).tokens
 if first.read == 0:
     st.warning("There are no words to read here — only punctuation, symbols or emoji. Type a few words "
@@ -125,10 +127,11 @@ with eq_col:
                "try \"not good\" on its own.")
     if "imdb_lstm" in ready and st.button("Watch the LSTM's gates on this review", icon=":material/tune:",
                                           key="open_gates"):
-        shared.open_gate_view("imdb_lstm", text=review)
+        navigation.open_gate_view(navigation.GateRequest("imdb_lstm", text=review))
 
 with st.expander("The words the models actually see", icon=":material/text_fields:"):
-    shown = [w if i != text.OOV else f"[UNK:{word}]" for w, i, word in zip(first.seen(), first.ids, first.read_words)]
+    shown = [w if i != reviews.OOV else f"[UNK:{word}]"
+             for w, i, word in zip(first.seen(), first.ids, first.read_words)]
     st.code(("[…beginning not read] " if first.truncated else "") + " ".join(shown), language=None, wrap_lines=True)
     st.caption("Lower-cased, `<br />` and punctuation removed, apostrophes kept; `[UNK:…]` marks words "
                "outside the 10,000-word vocabulary.")

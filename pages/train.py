@@ -6,11 +6,12 @@ server; the others wait in line and see their place."""
 
 import streamlit as st
 
-from models import runs
-from pages import _charts as charts
-from pages import _shared as shared
+from data import catalog
+from models.training import runs
+from pages._ui import streamlit_fixes, training_session
+from pages._ui.charts import training as charts
 
-shared.require_router()
+streamlit_fixes.require_router()
 
 st.title("Train a model live")
 st.markdown(
@@ -25,8 +26,7 @@ FIELDS = ("dataset", "family", "epochs", "batch_size", "learning_rate", "units",
           "sequence_length", "vocab_size", "train_size", "convergence_threshold")
 BATCH_SIZES = [16, 32, 64, 128, 256, 512]
 LEARNING_RATES = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2]
-TRAIN_SIZES = {"mnist": [1_000, 2_000, 5_000, 10_000, 20_000, 55_000],
-               "imdb": [1_000, 2_000, 5_000, 10_000, 20_000]}
+TASKS = {task.key: task for task in catalog.trainable()}  # what the Train page offers
 THRESHOLDS = [0.0, 1e-2, 1e-3, 1e-4, 1e-5]
 
 
@@ -43,10 +43,10 @@ def apply_preset() -> None:
 
 def dataset_changed() -> None:
     """Another dataset offers other families and sizes: keep the choices valid."""
-    dataset = st.session_state.get("train_dataset") or "mnist"
-    if st.session_state.get("train_family") not in runs.FAMILIES[dataset]:
-        st.session_state["train_family"] = next(iter(runs.FAMILIES[dataset]))
-    sizes = TRAIN_SIZES[dataset]
+    dataset = st.session_state.get("train_dataset") or next(iter(TASKS))
+    if st.session_state.get("train_family") not in TASKS[dataset].train_families:
+        st.session_state["train_family"] = next(iter(TASKS[dataset].train_families))
+    sizes = TASKS[dataset].train_sizes
     if st.session_state.get("train_train_size") not in sizes:
         st.session_state["train_train_size"] = min(sizes, key=lambda n: abs(n - 5_000))
 
@@ -55,8 +55,8 @@ if "train_dataset" not in st.session_state:
     load_settings(runs.PRESETS[runs.DEFAULT_PRESET])
     st.session_state["train_preset"] = runs.DEFAULT_PRESET
 
-queue = shared.training_queue()
-jobs = shared.my_jobs()
+queue = training_session.training_queue()
+jobs = training_session.my_jobs()
 active = next((job for job in reversed(jobs) if not job.done), None)
 
 # -- Settings ------------------------------------------------------------------------------------
@@ -66,12 +66,13 @@ st.pills("Course recipes (one click sets everything)", list(runs.PRESETS), key="
 
 with st.container(border=True):
     a, b, c, d = st.columns(4, gap="medium")
-    dataset = a.segmented_control("Data", list(runs.FAMILIES), key="train_dataset", on_change=dataset_changed,
-                                  format_func={"mnist": "Digits", "imdb": "Reviews"}.get,
-                                  help="Digits: MNIST handwritten digits. Reviews: IMDB movie reviews.") or "mnist"
+    dataset = a.segmented_control("Data", list(TASKS), key="train_dataset", on_change=dataset_changed,
+                                  format_func=lambda key: TASKS[key].short_title,
+                                  help=". ".join(task.title for task in TASKS.values())) or next(iter(TASKS))
     dataset_changed()  # also when a preset or a deselected control left something invalid
-    family = a.selectbox("Model family", list(runs.FAMILIES[dataset]), key="train_family")
-    a.select_slider("Training examples", TRAIN_SIZES[dataset], key="train_train_size", format_func=lambda n: f"{n:,}",
+    family = a.selectbox("Model family", list(TASKS[dataset].train_families), key="train_family")
+    a.select_slider("Training examples", TASKS[dataset].train_sizes, key="train_train_size",
+                    format_func=lambda n: f"{n:,}",
                     help="A slice of the training set: small slices finish during the lesson.")
 
     b.slider("Epochs (at most)", 1, 30, key="train_epochs")
@@ -85,7 +86,7 @@ with st.container(border=True):
                help="As in the architectures material: 32 then 16.")
     c.slider("Dropout", 0.0, 0.6, step=0.05, key="train_dropout")
 
-    if dataset == "imdb":
+    if TASKS[dataset].input_kind == "text":
         d.select_slider("Words read per review (the last ones)", [50, 100, 200, 300, 400, 500],
                         key="train_sequence_length")
         d.select_slider("Vocabulary (words known)", [1_000, 2_000, 5_000, 10_000, 20_000], key="train_vocab_size",
@@ -105,7 +106,7 @@ st.markdown(f"**Your run:** {settings.describe()}" if not problem else f"**Not p
 start_col, stop_col, _ = st.columns([1, 1, 4])
 if start_col.button("Train", type="primary", icon=":material/play_arrow:", disabled=active is not None or bool(problem),
                     key="train_start", width="stretch"):
-    active = shared.start_training(settings)
+    active = training_session.start_training(settings)
     st.rerun()
 if stop_col.button("Stop", icon=":material/stop:", disabled=active is None, key="train_stop",
                    width="stretch"):
@@ -169,7 +170,7 @@ if finished:
         with st.container(border=True):
             left, right = st.columns([4, 1])
             accuracy = f" · test accuracy **{meta['test_accuracy']:.2%}**" if "test_accuracy" in meta else ""
-            left.markdown(f"**#{job.number} {job.settings.family}** on {runs.DATASET_TITLES[job.settings.dataset]} "
+            left.markdown(f"**#{job.number} {job.settings.family}** on {job.settings.task.title} "
                           f"· {job.status}{accuracy}  \n{job.settings.describe()}")
             model = job.result.model_bytes if job.result is not None else None
             if model is not None:
@@ -178,5 +179,5 @@ if finished:
                                       mime="application/octet-stream", key=f"download_{job.number}",
                                       icon=":material/download:")
             elif job.result is not None:
-                right.caption(f"Model file let go to save memory (the last {shared.KEEP_RUNS} are kept).")
+                right.caption(f"Model file let go to save memory (the last {training_session.KEEP_RUNS} are kept).")
     st.page_link("pages/compare.py", label="Compare your runs with the shipped models", icon=":material/compare:")

@@ -1,8 +1,8 @@
 """Shared test set-up: where the real datasets are, and the REQUIRE_DATA switch.
 
-Tests that need a dataset ask for the ``data_dir`` fixture. Without the data they skip,
-unless ``REQUIRE_DATA=1`` (CI sets it), in which case they fail: a CI run must never pass
-by skipping the checks that matter.
+Tests that need a dataset ask for its fixture (``mnist_path``, ``imdb_path``, ``mnist_test``).
+Without the data they skip, unless ``REQUIRE_DATA=1``, in which case they fail: with that
+switch on, a run cannot pass by skipping the checks that matter.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def mnist_path() -> Path:
 @pytest.fixture(autouse=True)
 def like_a_running_server(monkeypatch):
     """AppTest resets Streamlit's legacy pages/ flag before every run, as if each run were the
-    first of a fresh server; pages/_shared.require_router then reruns the script to route it
+    first of a fresh server; pages/_ui/streamlit_fixes.require_router then reruns the script to route it
     through app.py, and that rerun drops the run's button clicks. A real server resets the
     flag once per process. Here AppTest's reset lands on a subclass, so the flag stays as
     st.navigation left it and clicks reach the page, as they do in the browser."""
@@ -69,7 +69,7 @@ def mnist_test(mnist_path):
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's chromium; without it they skip, except in CI where the
     browser is part of the set-up and its absence must fail loudly."""
-    from tests.browser.helpers import CHROMIUM
+    from benchmarks.chromium import CHROMIUM
 
     if Path(CHROMIUM).exists() or os.environ.get("CI") == "true":
         return

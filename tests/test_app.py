@@ -83,10 +83,10 @@ def test_draw_page_other_inputs_render(source):
 
 
 def test_shared_agreement_logic():
-    from models import inference
+    from models.probes import compiled
 
     p = {"a": np.eye(10)[3], "b": np.eye(10)[3] * 0.5 + 0.05, "c": np.eye(10)[5]}
-    v = inference.agreement(p)
+    v = compiled.agreement(p)
     assert v["picks"] == {"a": 3, "b": 3, "c": 5} and v["majority"] == 3 and not v["all_agree"]
     assert v["unsure"] == ["b"]
 
@@ -159,7 +159,7 @@ def test_review_page_random_real_review(imdb_path):
 
 def test_streamlit_does_not_clear_the_keras_session_after_each_run(monkeypatch):
     """Streamlit would call keras.backend.clear_session() (a full gc.collect, ~220 ms) after
-    every rerun of every session; app.py turns that off (pages._shared.keep_keras_between_runs)."""
+    every rerun of every session; app.py turns that off (pages._ui.streamlit_fixes.keep_keras_between_runs)."""
     import keras
 
     calls = []

@@ -4,7 +4,8 @@ must be exactly what Altair would build for the new data (so nothing data-depend
 import numpy as np
 import pytest
 
-from pages import _charts as charts
+from pages._ui.charts import reading as charts
+from pages._ui.charts import style
 
 
 def fresh(build, data, *structure) -> dict:
@@ -21,9 +22,9 @@ def two_draws(seed: int):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    charts._SPECS.clear()
+    style._SPECS.clear()
     yield
-    charts._SPECS.clear()
+    style._SPECS.clear()
 
 
 def test_reused_specs_equal_a_fresh_altair_build_for_new_data():
@@ -40,7 +41,7 @@ def test_reused_specs_equal_a_fresh_altair_build_for_new_data():
         assert data.loc[data["winner"], "class"].unique().tolist() == [str(int(np.argmax(readout[-1])))]
         data, spec = charts.state_heatmap(hidden)
         assert spec == fresh(charts._state_heatmap, data, "row", "h", 64, 1.0)
-    assert len(charts._SPECS) == 3
+    assert len(style._SPECS) == 3
 
 
 def test_each_caller_gets_its_own_copy_of_the_spec():

@@ -109,3 +109,24 @@ def test_switching_to_reviews_offers_only_text_families():
     assert at.selectbox(key="train_family").options == ["SimpleRNN", "LSTM", "GRU", "BiLSTM"]
     assert at.selectbox(key="train_family").value == "SimpleRNN"  # CNN is not offered for text
     assert at.select_slider(key="train_sequence_length")
+
+
+def test_recompute_evaluates_in_the_worker_and_matches_the_saved_numbers(mnist_path):
+    """"Recompute" goes through the worker process (the page keeps answering meanwhile) and
+    finds the saved confusion matrices again."""
+    import time
+
+    at = open_page("pages/compare.py")
+    at.session_state["compare_group"] = "mnist/architectures"
+    at.run()
+    at.button(key="recompute_mnist/architectures").click().run()
+    assert not at.exception
+    job = at.session_state["compare_recompute"]["mnist/architectures"]
+    deadline = time.monotonic() + 300
+    while not job.done and time.monotonic() < deadline:
+        time.sleep(1)
+    at.run()
+    assert job.status == "finished", job.error
+    table = at.dataframe[-1].value
+    assert len(table) == 8 and table["same confusion matrix"].all()
+    assert (table["accuracy now"] == table["saved accuracy"]).all()

@@ -81,22 +81,22 @@ def test_architecture_row_reads_the_layers_and_convergence():
     assert comparison.architecture_row(r)["epochs to converge"] == "not within 14"
 
 
-GROUPS = list(comparison.GROUPS)
+GROUPS = list(comparison.groups())
 
 
 @pytest.mark.parametrize("dataset, group", GROUPS)
 def test_saved_predictions_agree_with_the_saved_confusion_matrix(dataset, group, mnist_path, imdb_path):
     """Every shipped model's per-example predictions rebuild its confusion matrix exactly, so
     the examples the Compare page shows behind a cell are the ones it counts."""
-    from models import training
-    from pages import _shared  # noqa: F401  (imports fine without a server)
+    from models.training import loop
+    from pages._ui import datasets, model_cache, training_session  # noqa: F401  (import fine without a server)
 
     results = comparison.shipped_results(dataset, group)
     assert results, f"no shipped results for {dataset}/{group}"
-    data = training.load_dataset(dataset)
+    data = loop.load_dataset(dataset)
     for r in results:
         assert r.predictions is not None, f"{r.key}: run python -m models evaluate {r.key} --write-predictions"
-        rebuilt = training.confusion_matrix(data.y_test, r.predictions["predicted"], len(data.class_names))
+        rebuilt = loop.confusion_matrix(data.y_test, r.predictions["predicted"], len(data.class_names))
         assert (rebuilt == r.confusion).all(), r.key
 
 

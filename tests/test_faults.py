@@ -101,11 +101,6 @@ def broken_pretrained(tmp_path, monkeypatch, fresh_caches):
     return copy
 
 
-def already_missing(dataset: str) -> set[str]:
-    """Registry models of ``dataset`` with no file in the real pretrained/ (being trained elsewhere)."""
-    return {s.key for s in registry.for_dataset(dataset) if not s.pretrained_path.is_file()}
-
-
 def unavailable(at: AppTest) -> dict[str, str]:
     """The page's "X is unavailable: ..." warnings, by retrain command's model key."""
     found = {}
@@ -117,7 +112,6 @@ def unavailable(at: AppTest) -> dict[str, str]:
 
 
 def test_draw_page_works_with_a_damaged_and_a_missing_model(monkeypatch, request):
-    absent = already_missing("mnist")
     request.getfixturevalue("broken_pretrained")
     fake_canvas(monkeypatch, drawn_one())
     at = app().run()
@@ -125,7 +119,7 @@ def test_draw_page_works_with_a_damaged_and_a_missing_model(monkeypatch, request
     at.switch_page("pages/draw.py").run()
     assert not at.exception
     problems = unavailable(at)
-    assert set(problems) - absent == {"mnist_gru", "mnist_rnn"}
+    assert set(problems) == {"mnist_gru", "mnist_rnn"}  # exactly the two broken ones: every other file is shipped
     assert "mnist_rnn.keras is missing" in problems["mnist_rnn"]
     assert "mnist_gru.keras cannot be loaded" in problems["mnist_gru"]
     # The two good models still read the drawing, and only they are offered inside.
@@ -136,13 +130,12 @@ def test_draw_page_works_with_a_damaged_and_a_missing_model(monkeypatch, request
 
 
 def test_review_page_works_with_a_damaged_and_a_missing_model(request):
-    absent = already_missing("imdb")
     request.getfixturevalue("broken_pretrained")
     at = app().run()
     at.switch_page("pages/review.py").run()
     assert not at.exception
     problems = unavailable(at)
-    assert set(problems) - absent == {"imdb_bilstm", "imdb_rnn"}
+    assert set(problems) == {"imdb_bilstm", "imdb_rnn"}
     assert "imdb_rnn.keras is missing" in problems["imdb_rnn"]
     at.text_area(key="review_text").input("A wonderful film, I loved every minute of it.").run()
     assert not at.exception
@@ -170,8 +163,7 @@ def test_sigkill_while_saving_leaves_the_previous_model_loadable(tmp_path):
     and answer exactly as before; the half-written temporaries are hidden, git-ignored
     ``.NAME.*.tmp.keras`` files that nothing loads."""
     source = registry.get("mnist_cnn").pretrained_path
-    if not source.is_file():
-        pytest.skip("pretrained/mnist_cnn.keras is absent")
+    assert source.is_file(), "every shipped model is present (tests/test_pretrained.py)"
     target = tmp_path / "mnist_cnn.keras"
     shutil.copy(source, target)
     x = np.random.default_rng(0).random((8, 28, 28), np.float32)

@@ -160,12 +160,12 @@ def test_absurd_dimensions_are_refused_as_too_large_before_decoding(width, heigh
 
 @pytest.fixture(scope="module")
 def reader():
-    from models import registry, store, text
+    from models import registry, store
+    from models.probes import reviews
 
-    key = "imdb_lstm"
-    if not registry.get(key).pretrained_path.is_file():
-        pytest.skip(f"{key}.keras is not in pretrained/")
-    return text.SentimentReader(store.load_pretrained(key)).warm_up()  # as pages/_shared._load builds it
+    assert registry.get("imdb_lstm").pretrained_path.is_file()
+    # as pages/_ui/model_cache._load builds it
+    return reviews.SentimentReader(store.load_pretrained("imdb_lstm")).warm_up()
 
 
 ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates too: bytes from a command line
@@ -182,11 +182,11 @@ REVIEWS = st.one_of(
 @fuzz("reviews")
 @given(review=REVIEWS)
 def test_fuzz_any_review_is_read_or_has_no_words(reader, review):
-    from models import text
+    from models.probes import reviews
 
-    reading = text.read_review({"imdb_lstm": reader}, review)["imdb_lstm"]
+    reading = reviews.read_review({"imdb_lstm": reader}, review)["imdb_lstm"]
     tokens = reading.tokens
-    assert tokens.read == min(len(tokens.words), text.SEQUENCE_LENGTH)
+    assert tokens.read == min(len(tokens.words), reviews.SEQUENCE_LENGTH)
     assert len(tokens.seen()) == len(tokens.read_words) == tokens.read == len(reading.trajectory)
     assert np.isfinite(reading.trajectory).all()
     assert ((reading.trajectory >= 0) & (reading.trajectory <= 1)).all()
@@ -221,13 +221,14 @@ def offline_cli(monkeypatch, tmp_path):
     import functools
 
     from data import sources
-    from models import store, training
+    from models import store
+    from models.training import loop
 
     def offline(*args, **kwargs):
         raise sources.DataUnavailable("The MNIST file `mnist.npz` is not on this machine (fuzz test).")
 
-    monkeypatch.setattr(training, "train", offline)
-    monkeypatch.setattr(training, "load_dataset", offline)
+    monkeypatch.setattr(loop, "train", offline)
+    monkeypatch.setattr(loop, "load_dataset", offline)
     monkeypatch.setattr(store, "load_pretrained", functools.lru_cache(store.load_pretrained))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     from models import __main__ as cli

@@ -8,7 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from models import equations, gates, registry
+from models import registry
+from models.probes import gates
+from pages._ui import equations
 
 TOLERANCE = 1e-5
 
@@ -96,10 +98,10 @@ def test_an_unsupported_activation_is_a_clear_error():
 def trained_sine():
     """An LSTM trained here for a few epochs (trained weights, not the initialiser's)."""
     from data import sequences
-    from models import training
+    from models.training import loop
 
     data = sequences.make_windows(sequences.Signal("sine", window=15))
-    return training.train("sine_lstm", epochs=4, dataset=data, convergence_threshold=0,
+    return loop.train("sine_lstm", epochs=4, dataset=data, convergence_threshold=0,
                           build_overrides={"layer_units": (8,)})
 
 
@@ -121,10 +123,7 @@ def test_trained_weights_match_keras(trained_sine):
 def test_every_shipped_lstm_matches_keras(key):
     from models import store
 
-    spec = registry.get(key)
-    if not spec.pretrained_path.is_file():
-        pytest.skip(f"{key} is not trained")
-    model = store.load_pretrained(key)
+    model = store.load_pretrained(key)  # every shipped model is present (tests/test_pretrained.py)
     view = gates.GateView(model)
     rng = np.random.default_rng(1)
     shape = model.input_shape[1:]
@@ -243,10 +242,8 @@ def test_models_with_lstm_are_found_from_metadata_alone():
     assert gates.has_lstm([{"type": "InputLayer"}, {"type": "LSTM"}, {"type": "Dense"}])
     assert not gates.has_lstm([{"type": "GRU"}, {"type": "Bidirectional"}])
     assert not gates.has_lstm(None)
-    meta = registry.load_metadata("mnist_lstm")
-    if meta:
-        assert gates.has_lstm(meta["layers"])
-        assert not gates.has_lstm(registry.load_metadata("mnist_gru")["layers"])
+    assert gates.has_lstm(registry.load_metadata("mnist_lstm")["layers"])
+    assert not gates.has_lstm(registry.load_metadata("mnist_gru")["layers"])
 
 
 def test_a_model_without_lstm_is_refused():

@@ -4,11 +4,14 @@ AppTest has no browser (charts are opaque), so these check what the page compute
 the equations' LaTeX with the numbers of the chosen step and unit, the metrics, the messages.
 """
 
+import time
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from models import registry
+from pages._ui import navigation
 from tests.conftest import ROOT
 
 TIMEOUT = 120
@@ -91,14 +94,14 @@ def test_a_drawing_sent_by_the_draw_page_is_shown():
     one = np.zeros((28, 28), np.float32)
     one[4:24, 13:15] = 1.0
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.session_state["gates_request"] = {"model": "mnist_lstm", "image": one}
+    at.session_state[navigation.GATE_REQUEST] = navigation.GateRequest("mnist_lstm", image=one)
     at.switch_page("pages/gates.py").run()
     assert not at.exception
     assert at.radio(key="gates_source").value == "mnist_lstm"
     assert at.radio(key="gates_digit_source").value == "drawing"
     assert at.metric[0].value == "1"
     # A request for a model with no LSTM is refused politely.
-    at.session_state["gates_request"] = {"model": "mnist_cnn"}
+    at.session_state[navigation.GATE_REQUEST] = navigation.GateRequest("mnist_cnn")
     at.run()
     assert not at.exception and any("no LSTM" in w.value for w in at.warning)
 
@@ -124,6 +127,13 @@ def test_training_here_with_a_live_chart():
     at.select_slider(key="gates_units").set_value(8).run()
     at.button(key="gates_train").click().run()
     assert not at.exception
+    # It trains in the worker process, as a Train-page run does: the page shows progress meanwhile.
+    deadline = time.monotonic() + TIMEOUT
+    while "gates_trained" not in at.session_state and time.monotonic() < deadline:
+        job = at.session_state["gates_job"]
+        assert not at.exception and job.status != "failed", job.error
+        time.sleep(0.5)
+        at.run()
     trained = at.session_state["gates_trained"]
     meta = trained["meta"]
     assert meta["history"]["loss"][-1] < meta["history"]["loss"][0]
@@ -142,7 +152,7 @@ def shipped_text_lstms() -> list[str]:
     keys = []
     for spec in registry.for_dataset("imdb"):
         meta = registry.load_metadata(spec.key)
-        if spec.pretrained_path.is_file() and meta and any(r["type"] == "LSTM" for r in meta["layers"]):
+        if any(r["type"] == "LSTM" for r in meta["layers"]):  # every shipped model has its file and metadata
             keys.append(spec.key)
     return keys
 
@@ -171,7 +181,8 @@ def test_a_text_lstm_reads_word_by_word(tmp_path, monkeypatch):
 
     import keras
 
-    from models import store, training
+    from models import store
+    from models.training import loop
 
     texts = ["a good film", "not good at all", "great actors", "a bad plot", "bad"]
     vectorizer = keras.layers.TextVectorization(max_tokens=30, output_sequence_length=10)
@@ -183,11 +194,11 @@ def test_a_text_lstm_reads_word_by_word(tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "PRETRAINED_DIR", tmp_path)
     monkeypatch.setitem(registry.MODELS, spec.key, spec)
     store.save_model(model, spec.pretrained_path)
-    store.write_json({"layers": training.describe_layers(model), "class_names": ["negative", "positive"]},
+    store.write_json({"layers": loop.describe_layers(model), "class_names": ["negative", "positive"]},
                      spec.metadata_path)
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.session_state["gates_request"] = {"model": "tiny_text_lstm", "text": "Not good at all!"}
+    at.session_state[navigation.GATE_REQUEST] = navigation.GateRequest("tiny_text_lstm", text="Not good at all!")
     at.switch_page("pages/gates.py").run()
     assert not at.exception
     assert at.radio(key="gates_source").value == "tiny_text_lstm"

@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from models import registry, store, training
+from models import registry, store
+from models.training import loop
 
 MNIST_KEYS = [spec.key for spec in registry.for_dataset("mnist")]
 
@@ -24,7 +25,7 @@ def test_registry_names_every_model_once_with_a_builder():
 
 @pytest.fixture(scope="module")
 def small_mnist(mnist_path):
-    data = training.load_dataset("mnist", train_limit=1024)
+    data = loop.load_dataset("mnist", train_limit=1024)
     data.x_test, data.y_test = data.x_test[:500], data.y_test[:500]
     return data
 
@@ -32,7 +33,7 @@ def small_mnist(mnist_path):
 @pytest.mark.parametrize("key", MNIST_KEYS)
 def test_each_builder_learns_on_a_slice(key, small_mnist):
     """Two epochs on 1,024 digits: the epoch loss drops and metadata is complete."""
-    result = training.train(key, epochs=2, batch_size=64, dataset=small_mnist)
+    result = loop.train(key, epochs=2, batch_size=64, dataset=small_mnist)
     losses = result.metadata["history"]["loss"]
     assert losses[1] < losses[0]
     assert result.metadata["test_n"] == 500
@@ -43,8 +44,8 @@ def test_each_builder_learns_on_a_slice(key, small_mnist):
 
 
 def test_save_load_round_trip_is_identical(tmp_path, small_mnist):
-    result = training.train("mnist_cnn", epochs=1, dataset=small_mnist)
-    model_path, meta_path = training.save(result, tmp_path)
+    result = loop.train("mnist_cnn", epochs=1, dataset=small_mnist)
+    model_path, meta_path = loop.save(result, tmp_path)
     loaded = store.load_model(model_path)
     x = small_mnist.x_test[:64]
     np.testing.assert_array_equal(np.asarray(result.model.predict_on_batch(x)), np.asarray(loaded.predict_on_batch(x)))
@@ -62,7 +63,7 @@ def test_save_load_round_trip_is_identical(tmp_path, small_mnist):
 def test_saved_file_has_no_optimizer_state(tmp_path, small_mnist):
     import zipfile
 
-    result = training.train("mnist_lstm", epochs=1, dataset=small_mnist)
+    result = loop.train("mnist_lstm", epochs=1, dataset=small_mnist)
     path = store.save_model(result.model, tmp_path / "m.keras")
     with zipfile.ZipFile(path) as z:
         config = json.loads(z.read("config.json"))
@@ -75,7 +76,7 @@ def test_saved_file_has_no_optimizer_state(tmp_path, small_mnist):
 def test_convergence_stop_fires_on_a_plateau():
     import keras
 
-    stop = training.ConvergenceStop(threshold=1e-4)
+    stop = loop.ConvergenceStop(threshold=1e-4)
     stop.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
     stop.model.stop_training = False  # fit() sets this; here we drive the callback by hand
     for epoch, loss in enumerate([0.9, 0.5, 0.30, 0.29995]):
@@ -96,13 +97,14 @@ def test_damaged_model_file_is_reported_not_raised_as_a_crash(tmp_path):
 def test_text_model_round_trip_keeps_its_vocabulary(tmp_path):
     """A saved review model reads raw text exactly as before saving (the vocabulary is state,
     not a weight, and must travel with the file)."""
-    from models import architectures, text
+    from models import architectures
+    from models.probes import reviews
 
     texts = np.array(["a good film", "a bad film", "great acting", "boring plot"] * 3, dtype=object)
     model = architectures.imdb_recurrent(units=4, embed_dim=4, adapt_texts=texts, vocab_size=20, sequence_length=6)
     loaded = store.load_model(store.save_model(model, tmp_path / "r.keras"))
     assert loaded.get_layer("vectorize").get_vocabulary() == model.get_layer("vectorize").get_vocabulary()
-    x = text.as_model_input(["a good film", "boring plot and bad acting", "zebra"])
+    x = reviews.as_model_input(["a good film", "boring plot and bad acting", "zebra"])
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), atol=1e-6)
 
 
@@ -111,7 +113,7 @@ IMDB_KEYS = [spec.key for spec in registry.for_dataset("imdb")]
 
 @pytest.fixture(scope="module")
 def small_imdb(imdb_path):
-    data = training.load_dataset("imdb", train_limit=600)
+    data = loop.load_dataset("imdb", train_limit=600)
     rng = np.random.default_rng(0)
     pick = rng.choice(len(data.x_test), 300, replace=False)
     data.x_test, data.y_test = data.x_test[pick], data.y_test[pick]
@@ -121,12 +123,12 @@ def small_imdb(imdb_path):
 @pytest.mark.parametrize("key", IMDB_KEYS)
 def test_each_review_model_learns_on_a_slice(key, small_imdb):
     """Two epochs on 600 reviews (plus their snippets): the loss drops, the model reads raw text."""
-    from models import text
+    from models.probes import reviews
 
-    result = training.train(key, epochs=2, batch_size=32, dataset=small_imdb)
+    result = loop.train(key, epochs=2, batch_size=32, dataset=small_imdb)
     losses = result.metadata["history"]["loss"]
     assert losses[1] < losses[0]
     assert np.array(result.metadata["confusion_matrix"]).sum() == 300
     assert result.metadata["embedding_warmup_epochs"] == registry.get(key).embedding_warmup_epochs
-    p = np.asarray(result.model(text.as_model_input(["a wonderful film", "an awful film"])))
+    p = np.asarray(result.model(reviews.as_model_input(["a wonderful film", "an awful film"])))
     assert p.shape == (2, 1) and np.all((0 <= p) & (p <= 1))

@@ -39,3 +39,13 @@ def test_readme_benchmark_table_is_the_benchmarks_own_output():
     assert match.group(1) == table()
     for section in ("predict", "training", "cold", "memory", "train_page", "load"):
         assert (ROOT / "benchmarks" / "results" / f"{section}.json").is_file(), section
+
+
+def test_readme_figures_are_generated_from_saved_results():
+    """Drawn-digit and short-review accuracies, the models below target, training times and the
+    wave models' MSE are written by benchmarks/readme_figures.py from saved results, never by hand."""
+    from benchmarks import readme_figures
+
+    readme = (ROOT / "README.md").read_text()
+    for name, make in readme_figures.BLOCKS.items():
+        assert readme_figures.readme_block(readme, name) == make(), name

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from data import sequences
-from models import registry, training
+from models import registry
+from models.training import loop
 from tests.conftest import ROOT
 
 
@@ -118,7 +119,7 @@ def test_free_running_feeds_its_predictions_back():
 
 def test_training_lowers_the_loss_and_stops_at_convergence():
     data = sequences.make_windows(sequences.DEFAULTS["sine"])
-    result = training.train("sine_lstm", epochs=60, dataset=data, convergence_threshold=1e-4)
+    result = loop.train("sine_lstm", epochs=60, dataset=data, convergence_threshold=1e-4)
     meta = result.metadata
     losses = meta["history"]["loss"]
     assert losses[-1] < losses[0] / 20
@@ -132,7 +133,7 @@ def test_training_lowers_the_loss_and_stops_at_convergence():
 
 def test_convergence_off_runs_every_epoch_and_overrides_shape_the_network():
     data = sequences.make_windows(sequences.Signal("sine_to_cosine", window=12), train_limit=200)
-    result = training.train("sine_lstm", epochs=3, dataset=data, convergence_threshold=0,
+    result = loop.train("sine_lstm", epochs=3, dataset=data, convergence_threshold=0,
                             build_overrides={"layer_units": (8, 8)})
     assert len(result.metadata["history"]["loss"]) == 3 and result.metadata["converged_epoch"] is None
     assert [layer.units for layer in result.model.layers if hasattr(layer, "units")] == [8, 8, 1]
@@ -148,8 +149,8 @@ def test_pretrained_sequence_models_meet_their_target(spec):
     from models import store
 
     model = store.load_pretrained(spec.key)
-    data = training.load_dataset(spec.dataset)
-    result = training.evaluate(model, data.x_test, data.y_test, "regression")
+    data = loop.load_dataset(spec.dataset)
+    result = loop.evaluate(model, data.x_test, data.y_test, "regression")
     assert result["mse"] < spec.target_mse
     meta = registry.load_metadata(spec.key)
     assert meta["test_mse"] == pytest.approx(result["mse"], rel=1e-3)

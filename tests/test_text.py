@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from models import architectures, text
+from models import architectures
+from models.probes import reviews
 
 CORPUS = np.array([
     "I loved this film, it's great!", "I didn't like it.<br /><br />Boring and slow.",
@@ -14,16 +15,16 @@ CORPUS = np.array([
 
 
 def test_standardize_keeps_apostrophes_and_drops_markup():
-    out = text.standardize_review(tf.constant(["I DON'T like 'it'<br />At ALL!!! Ça va... ‘quoted’ rock'n'roll"]))
+    out = reviews.standardize_review(tf.constant(["I DON'T like 'it'<br />At ALL!!! Ça va... ‘quoted’ rock'n'roll"]))
     assert out.numpy()[0].decode().split() == ["i", "don't", "like", "it", "at", "all", "ça", "va", "quoted",
                                                 "rock'n'roll"]
 
 
 def test_clean_words_of_bad_input():
-    assert text.clean_words("") == []
-    assert text.clean_words("!!! ... ??? 🎬🍿") == []
-    assert text.clean_words("<b>bold</b> move") == ["b", "bold", "b", "move"]  # tags are words, never HTML
-    assert len(text.clean_words("word " * 100_000)) <= text.MAX_CHARACTERS // 5 + 1
+    assert reviews.clean_words("") == []
+    assert reviews.clean_words("!!! ... ??? 🎬🍿") == []
+    assert reviews.clean_words("<b>bold</b> move") == ["b", "bold", "b", "move"]  # tags are words, never HTML
+    assert len(reviews.clean_words("word " * 100_000)) <= reviews.MAX_CHARACTERS // 5 + 1
 
 
 @pytest.fixture(scope="module", params=[("lstm", False, 1, False), ("simple_rnn", False, 1, False),
@@ -36,7 +37,7 @@ def reader(request):
     model = architectures.imdb_recurrent(cell=cell, units=8, embed_dim=8, stacked=stacked,
                                          bidirectional=bidirectional, average_over_words=average,
                                          embed_dropout=0.2, adapt_texts=CORPUS, vocab_size=50, sequence_length=12)
-    reader = text.SentimentReader(model)
+    reader = reviews.SentimentReader(model)
     assert (reader._steps is None) == bidirectional  # one-directional models read word by word in one pass
     return reader
 
@@ -64,7 +65,7 @@ def test_trajectory_ends_at_the_models_answer(reader):
         ids = reader.tokens(review).ids
         curve = reader.trajectory(ids)
         assert len(curve) == len(ids)
-        final = float(reader.model(text.as_model_input(review))[0, 0])  # plain Keras, full padded input
+        final = float(reader.model(reviews.as_model_input(review))[0, 0])  # plain Keras, full padded input
         assert curve[-1] == pytest.approx(final, abs=1e-5)
         assert reader.probability([review])[0] == pytest.approx(final, abs=1e-5)
 
@@ -74,7 +75,7 @@ def test_trajectory_points_are_prefix_predictions(reader):
     words = ["i", "loved", "this", "great", "film"]
     curve = reader.trajectory(reader.tokens(" ".join(words)).ids)
     for t in range(1, len(words) + 1):
-        prefix = float(reader.model(text.as_model_input(" ".join(words[:t])))[0, 0])
+        prefix = float(reader.model(reviews.as_model_input(" ".join(words[:t])))[0, 0])
         assert curve[t - 1] == pytest.approx(prefix, abs=1e-5)
 
 

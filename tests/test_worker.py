@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from models import runs, worker
+from models.training import runs, worker
 
 TINY = runs.RunSettings(dataset="mnist", family="CNN", epochs=2, batch_size=32, units=16, layers=1,
                         train_size=320, convergence_threshold=0.0)

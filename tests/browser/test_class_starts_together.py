@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, running_app
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, running_app
 
 pytestmark = pytest.mark.browser
 

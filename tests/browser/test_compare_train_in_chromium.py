@@ -3,7 +3,7 @@ Train page and watch its curve grow until the test accuracy appears."""
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, browser_page, running_app, wait_for_app
+from benchmarks.chromium import ARTIFACTS, browser_page, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 

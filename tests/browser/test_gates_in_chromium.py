@@ -3,7 +3,7 @@ numbers follow; the Draw page opens the gates on its drawing."""
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, browser_page, draw_stroke, running_app, wait_for_app
+from benchmarks.chromium import ARTIFACTS, browser_page, draw_stroke, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, browser_page, running_app, wait_for_app
+from benchmarks.chromium import ARTIFACTS, browser_page, running_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,9 @@
 """Train a registry model: Setup -> Prepare the data -> Build -> Train -> Evaluate -> Save.
 
+The data come from the task's catalog entry (``data.catalog``), the augmenter it names
+(``models.training.augment``) and a ``tf.data`` pipeline that takes any NumPy arrays (text
+arrays become string tensors), so a new task trains here without a change to this file.
+
 Everything the pages and the CLI need to watch training goes through Keras callbacks:
 :class:`EpochTimer` (honest seconds per epoch), :class:`ConvergenceStop` (the course's
 criterion: stop once the mean epoch loss changes by less than 1e-4) and any progress
@@ -21,12 +25,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from data import imdb, mnist, sequences, sources
-from data.dataset import Dataset
+from data import catalog
+from data.dataset import VALIDATION_SIZE, Dataset  # noqa: F401  (VALIDATION_SIZE: the split, for callers)
 from models import registry, store
-
-VALIDATION_SIZE = 5000  # the last 5,000 training images; the test set is never seen in training
-
+from models.training import augment as augmenters
 
 # -- Callbacks ----------------------------------------------------------------------------------
 
@@ -90,84 +92,9 @@ class PrintProgress(keras.callbacks.Callback):
 # -- Prepare the data ---------------------------------------------------------------------------
 
 
-def _split_validation(x, y, train_limit):
-    """The last VALIDATION_SIZE training examples become the validation set."""
-    x_fit, y_fit = x[:-VALIDATION_SIZE], y[:-VALIDATION_SIZE]
-    x_val, y_val = x[-VALIDATION_SIZE:], y[-VALIDATION_SIZE:]
-    if train_limit:
-        x_fit, y_fit = x_fit[:train_limit], y_fit[:train_limit]
-        x_val, y_val = x_val[: max(train_limit // 5, 100)], y_val[: max(train_limit // 5, 100)]
-    return x_fit, y_fit, x_val, y_val
-
-
-def _load_images(name: str, progress=None, train_limit: int | None = None) -> Dataset:
-    """MNIST / Fashion-MNIST scaled to [0, 1]."""
-    (x_train, y_train), (x_test, y_test) = mnist.load(name, progress)
-    sha = sources.sha256_of(sources.ensure(mnist.DATASETS[name], allow_download=False))
-    x_fit, y_fit, x_val, y_val = _split_validation(x_train.astype("float32") / 255.0, y_train.astype("int32"),
-                                                   train_limit)
-    names = mnist.DIGIT_NAMES if name == "mnist" else mnist.FASHION_NAMES
-    return Dataset(name, x_fit, y_fit, x_val, y_val, x_test.astype("float32") / 255.0, y_test.astype("int32"),
-                   sha, names)
-
-
-def _load_reviews(progress=None, train_limit: int | None = None) -> Dataset:
-    """IMDB raw texts. The training reviews come grouped (all positive, then all negative), so
-    they are shuffled with a fixed seed before the last 5,000 become validation; snippets of
-    half the remaining reviews are added to training (see data.imdb.review_snippets)."""
-    (x_train, y_train), (x_test, y_test) = imdb.load(progress)
-    order = np.random.default_rng(0).permutation(len(x_train))
-    x_fit, y_fit, x_val, y_val = _split_validation(x_train[order], y_train[order], train_limit)
-    snippets, snippet_labels = imdb.review_snippets(x_fit, y_fit)
-    x_fit = np.concatenate([x_fit, snippets])
-    y_fit = np.concatenate([y_fit, snippet_labels])
-    sha = sources.sha256_of(sources.ensure(imdb.IMDB, allow_download=False))
-    return Dataset("imdb", x_fit, y_fit, x_val, y_val, x_test, y_test, sha, imdb.CLASS_NAMES)
-
-
-# Every dataset a registry model can learn: name -> loader(progress, train_limit) -> Dataset.
-DATASET_LOADERS = {
-    "imdb": _load_reviews,
-    "mnist": lambda progress=None, train_limit=None: _load_images("mnist", progress, train_limit),
-    "fashion_mnist": lambda progress=None, train_limit=None: _load_images("fashion_mnist", progress, train_limit),
-    "sine": lambda progress=None, train_limit=None: sequences.make_windows(sequences.DEFAULTS["sine"], train_limit),
-    "cosine": lambda progress=None, train_limit=None: sequences.make_windows(sequences.DEFAULTS["cosine"],
-                                                                             train_limit),
-}
-
-
 def load_dataset(name: str, progress=None, train_limit: int | None = None) -> Dataset:
-    if name not in DATASET_LOADERS:
-        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(DATASET_LOADERS)}")
-    return DATASET_LOADERS[name](progress=progress, train_limit=train_limit)
-
-
-def make_augmenter(seed: int):
-    """Random shifts, small rotations, zoom and stroke thickness for (batch, 28, 28) images.
-
-    Drawn digits differ from scanned ones in position, slant, size and pen width; showing the
-    CNN such variations while it learns is what lets it read a mouse-drawn digit.
-    """
-    affine = keras.Sequential([
-        keras.layers.RandomRotation(12 / 360, fill_mode="constant", seed=seed),
-        keras.layers.RandomZoom((-0.15, 0.15), fill_mode="constant", seed=seed + 1),
-        keras.layers.RandomTranslation(0.12, 0.12, fill_mode="constant", seed=seed + 2),
-    ], name="augment")
-    generator = tf.random.Generator.from_seed(seed + 3)
-
-    def augment(images, labels):
-        x = images[..., None]
-        thicker = tf.nn.max_pool2d(x, ksize=2, strides=1, padding="SAME")
-        thinner = -tf.nn.max_pool2d(-x, ksize=2, strides=1, padding="SAME")
-        choice = generator.uniform([tf.shape(x)[0], 1, 1, 1])
-        x = tf.where(choice < 0.25, thinner, tf.where(choice > 0.75, thicker, x))
-        x = affine(x, training=True)
-        # A third of each batch stays untouched, so clean scans are still seen as they are.
-        keep = generator.uniform([tf.shape(x)[0], 1, 1, 1]) < 1 / 3
-        x = tf.where(keep, images[..., None], x)
-        return tf.clip_by_value(x[..., 0], 0.0, 1.0), labels
-
-    return augment
+    """A task's train / validation / test arrays, as its catalog entry loads them."""
+    return catalog.get(name).load(progress=progress, train_limit=train_limit)
 
 
 def is_text(x: np.ndarray) -> bool:
@@ -278,12 +205,15 @@ def train(
 
     # Prepare the data.
     data = dataset or load_dataset(spec.dataset, progress, train_limit)
-    augment = make_augmenter(seed) if spec.augment else None
+    task = catalog.TASKS.get(spec.dataset)
+    augmenter = augmenters.for_task(task) if spec.augment else None
+    augment = augmenter.make(seed) if augmenter else None
     train_ds = make_pipeline(data.x_train, data.y_train, batch_size, shuffle_seed=seed, augment=augment)
     val_ds = make_pipeline(data.x_val, data.y_val, 1000)
 
     # Build. A text model learns its vocabulary from the training reviews first.
-    model = spec.build(adapt_texts=data.x_train) if is_text(data.x_train) else spec.build(**(build_overrides or {}))
+    overrides = dict(build_overrides or {})
+    model = spec.build(**overrides, **({"adapt_texts": data.x_train} if is_text(data.x_train) else {}))
     steps = epochs * int(np.ceil(len(data.x_train) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(spec.learning_rate, decay_steps=steps, alpha=0.02)
     model.compile(
@@ -329,7 +259,7 @@ def train(
         "epochs_requested": epochs,
         "converged_epoch": convergence.converged_epoch if convergence else None,
         "convergence_threshold": convergence_threshold or None,
-        "builder_args": {k: v for k, v in {**spec.builder_args, **(build_overrides or {})}.items()
+        "builder_args": {k: v for k, v in {**spec.builder_args, **overrides}.items()
                          if isinstance(v, int | float | str | bool | tuple | list | None)},
         "best_epoch": (int(np.argmax(history.history["val_accuracy"])) + 1) if early else None,
         "embedding_warmup_epochs": spec.embedding_warmup_epochs or None,
@@ -341,13 +271,27 @@ def train(
         "params": int(model.count_params()),
         "layers": describe_layers(model),
         "recipe": spec.recipe,
-        "augmentation": "shift 12%, rotation 12 deg, zoom 15%, stroke thinner/thicker 2x2" if spec.augment else None,
+        "augmentation": augmenter.description if augmenter else None,
         "data_sha256": data.sha256,
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version()},
-        "command": f"python -m models train {key} --epochs {epochs} --batch-size {batch_size} --seed {seed}",
+        "command": _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset),
     }
     return TrainResult(model, metadata, test.get("predictions"))
+
+
+def _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset) -> str | None:
+    """The CLI command that repeats this training, or None when there is none: a model that is
+    not in the registry (a Train-page run records its settings instead), or one trained on
+    data or builder arguments the CLI cannot pass."""
+    if registry.MODELS.get(spec.key) is not spec or overrides or dataset is not None:
+        return None
+    parts = [f"python -m models train {spec.key} --epochs {epochs} --batch-size {batch_size} --seed {seed}"]
+    if train_limit:
+        parts.append(f"--limit {train_limit}")
+    if (convergence_threshold or None) != spec.convergence_threshold:
+        parts.append(f"--converge {convergence_threshold or 0:g}")
+    return " ".join(parts)
 
 
 def warmup_embedding(model, train_ds, val_ds, epochs: int, verbose: int = 0) -> None:

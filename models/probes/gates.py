@@ -210,12 +210,6 @@ def lstm_layers(model) -> list:
     return [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
 
 
-def _called_on(layer):
-    """The tensor a layer was called on (Keras lists a mask beside it when there is one)."""
-    source = layer.input
-    return source[0] if isinstance(source, (list, tuple)) else source
-
-
 def has_lstm(layer_rows: list[dict] | None) -> bool:
     """From a pretrained model's metadata (``layers`` rows): does it contain an LSTM layer?
     Lets a page list the models of the gate view without loading TensorFlow."""
@@ -223,7 +217,7 @@ def has_lstm(layer_rows: list[dict] | None) -> bool:
 
 
 @dataclass
-class Reading:
+class GateReading:
     """What a model's LSTM layers did on one input."""
 
     traces: list[GateTrace]  # one per LSTM layer, every time step of the sequence it read
@@ -240,16 +234,15 @@ class Reading:
 class GateView:
     """Gate recomputation for every LSTM layer of ``model``, derived from its layers.
 
-    One compiled call (behind a lock: TensorFlow models are not thread-safe) returns the
-    input sequence of each LSTM layer, the token ids when an Embedding is in front, and the
-    model's output; the gates are then recomputed in NumPy from each layer's weights.
+    One step-by-step probe (``models.probes.recurrent.StepProbe``) returns the input sequence
+    of each LSTM layer, the token ids when an Embedding is in front, and the model's output;
+    the gates are then recomputed in NumPy from each layer's weights.
     """
 
     def __init__(self, model):
         import keras
-        import tensorflow as tf
 
-        from models.inference import CompiledCall
+        from models.probes import recurrent
 
         self.model = model
         self.layers = lstm_layers(model)
@@ -263,23 +256,18 @@ class GateView:
         vectorizers = [layer for layer in model.layers if isinstance(layer, keras.layers.TextVectorization)]
         self.vocabulary = vectorizers[0].get_vocabulary() if vectorizers else None
 
-        outputs = [_called_on(layer) for layer in self.layers] + [model.outputs[0]]
+        outputs = [recurrent.layer_input(layer) for layer in self.layers] + [model.outputs[0]]
         if self.embedding is not None:
             outputs.append(self.embedding.input)
         if self.masking is not None:
             outputs.append(self.masking.input)
-        sub = keras.Model(model.inputs, outputs, name=f"{model.name}_gate_inputs")
-        dtype = tf.as_dtype(model.inputs[0].dtype)
-        self.text_input = dtype == tf.string
-        # XLA compiles numeric graphs (a millisecond per call); it cannot compile string ops.
-        self._call = CompiledCall(lambda x: sub(x, training=False), model.input_shape[1:],
-                                  jit=not self.text_input, dtype=dtype)
-        self._predict = CompiledCall(lambda x: model(x, training=False), model.input_shape[1:],
-                                     jit=not self.text_input, dtype=dtype)
+        self._call = recurrent.StepProbe(model, outputs, name=f"{model.name}_gate_inputs")
+        self.text_input = self._call.text_input
+        self._predict = recurrent.StepProbe(model, [model.outputs[0]])
 
     def predict(self, batch) -> np.ndarray:
         """The model's outputs for a batch of inputs (compiled; safe from several threads)."""
-        return self._predict(batch)
+        return self._predict(batch)[0]
 
     @property
     def input_shape(self) -> tuple:
@@ -293,7 +281,7 @@ class GateView:
             return np.any(masking_input.reshape(steps, -1) != value, axis=-1)
         return None
 
-    def __call__(self, x) -> Reading:
+    def __call__(self, x) -> GateReading:
         """Read one input (no batch axis): an array of the model's input shape, or a string
         for a model that takes raw text."""
         batch = np.asarray([x], dtype=object) if self.text_input else np.asarray(x, np.float32)[None]
@@ -318,4 +306,4 @@ class GateView:
             visible = tokens != 0  # padding without a mask: still read, but not a word
         else:
             visible = np.ones(steps, bool)
-        return Reading(traces, np.asarray(output), tokens, words, visible)
+        return GateReading(traces, np.asarray(output), tokens, words, visible)

@@ -1,4 +1,5 @@
-"""Start the app and drive it in Debian's headless Chromium (never a downloaded browser)."""
+"""Start the app and drive it in Debian's headless Chromium (never a downloaded browser): the
+browser tests and the benchmarks both use these."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("EXPLORER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

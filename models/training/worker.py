@@ -1,8 +1,9 @@
 """Training in the background, so a Streamlit rerun (any click) neither kills nor orphans it.
 
-A :class:`TrainingJob` is one run. It belongs to one browser session, trains in its own
-thread through ``training.train`` (the same code as the shipped models) and records what
-happens as a list of progress events the page reads whenever it likes:
+A :class:`TrainingJob` is one run. It belongs to one browser session, trains in a separate
+process (started and watched by a thread of the server) through ``models.training.loop.train``
+(the same code as the shipped models) and records what happens as a list of progress events
+the page reads whenever it likes:
 
     {"kind": "queued"} -> {"kind": "started"} -> {"kind": "batch", ...} x many
     -> {"kind": "epoch", ...} per epoch -> {"kind": "finished" | "stopped" | "failed", ...}
@@ -25,8 +26,6 @@ from dataclasses import dataclass, field
 from itertools import count
 
 import keras
-
-from models import runs
 
 STATUSES = ("queued", "running", "finished", "stopped", "failed", "cancelled")
 DONE = ("finished", "stopped", "failed", "cancelled")
@@ -65,13 +64,13 @@ class JobProgress(keras.callbacks.Callback):
 
 @dataclass(eq=False)
 class TrainingJob:
-    settings: runs.RunSettings
+    settings: object  # what to do: runs.RunSettings, runs.WaveRun or runs.Evaluation
     owner: str | None = None  # the Streamlit session that started it
     title: str | None = None
     number: int = field(default_factory=count(1).__next__)
     status: str = "queued"
     events: list[dict] = field(default_factory=list)
-    result: object | None = None  # training.TrainResult once finished or stopped
+    result: object | None = None  # loop.TrainResult once finished or stopped
     error: str | None = None
     process: object | None = None  # the training process, while there is one
     created_at: float = field(default_factory=time.monotonic)
@@ -161,9 +160,10 @@ class _ChildJob:
         self._events.put(("event", kind, fields))
 
 
-def _train_in_child(settings: dict, key: str, title: str | None, events, stop) -> None:
+def _train_in_child(work, key: str, title: str | None, events, stop) -> None:
     """The training process: lower priority than the server, so drawing and typing students
-    stay fast while a model trains (TensorFlow's threads would otherwise take both cores)."""
+    stay fast while a model trains (TensorFlow's threads would otherwise take both cores).
+    ``work`` is a RunSettings, WaveRun or Evaluation (models.training.runs): its ``run`` does it."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -172,13 +172,8 @@ def _train_in_child(settings: dict, key: str, title: str | None, events, stop) -
     except OSError:
         pass
     try:
-        from models import store, training
-
-        run_settings = runs.RunSettings(**settings)
-        spec = run_settings.to_spec(key, title)
-        data = cached_dataset(run_settings.dataset, run_settings.train_limit)
-        result = training.train(spec, dataset=data, callbacks=[JobProgress(_ChildJob(events, stop))])
-        events.put(("result", result.metadata, result.predictions, store.model_bytes(result.model)))
+        metadata, predictions, model_bytes = work.run(key, title, _ChildJob(events, stop))
+        events.put(("result", metadata, predictions, model_bytes))
     except Exception as error:
         events.put(("error", _describe(error)))
 
@@ -194,7 +189,7 @@ def _train_job(job: TrainingJob) -> RunResult:
 
     context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
     events, stop = context.Queue(), context.Event()
-    process = context.Process(target=_train_in_child, args=(job.settings.as_dict(), job.key, job.title, events, stop),
+    process = context.Process(target=_train_in_child, args=(job.settings, job.key, job.title, events, stop),
                               name=f"training-{job.key}", daemon=True)
     process.start()
     job.process = process
@@ -234,18 +229,14 @@ _DATASETS_LOCK = threading.Lock()
 
 def cached_dataset(name: str, train_limit: int | None):
     """The dataset loaded once per server (MNIST: ~220 MB as float32), sliced per run."""
-    from data.dataset import Dataset
-    from models import training
+    from data import catalog
+    from data.dataset import subset
 
     with _DATASETS_LOCK:
         if name not in _DATASETS:
-            _DATASETS[name] = training.load_dataset(name)
+            _DATASETS[name] = catalog.get(name).load()
         full = _DATASETS[name]
-    if not train_limit:
-        return full
-    n_val = max(train_limit // 5, 100)
-    return Dataset(full.name, full.x_train[:train_limit], full.y_train[:train_limit], full.x_val[:n_val],
-                   full.y_val[:n_val], full.x_test, full.y_test, full.sha256, full.class_names)
+    return subset(full, train_limit)
 
 
 class TrainingQueue:
@@ -268,7 +259,8 @@ class TrainingQueue:
 
     # -- what the pages call --------------------------------------------------------------------
 
-    def submit(self, settings: runs.RunSettings, owner: str | None = None, title: str | None = None) -> TrainingJob:
+    def submit(self, settings, owner: str | None = None, title: str | None = None) -> TrainingJob:
+        """Queue ``settings``: a runs.RunSettings, WaveRun or Evaluation (anything with validate, run)."""
         settings.validate()
         job = TrainingJob(settings, owner, title)
         job._event("queued")

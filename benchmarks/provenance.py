@@ -1,0 +1,40 @@
+"""Where a measurement comes from: the machine, the date and the commit, saved with every result."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def commit() -> str | None:
+    """The commit the measured code is at (with "+changes" when the work tree differs), or None
+    outside a git checkout."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": commit()}
+
+
+def save(section: str, results: dict, seconds: float | None = None) -> Path:
+    """``benchmarks/results/SECTION.json``: the results with the machine, date and commit."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    record = {"section": section, "machine": machine(), "seconds": seconds, "results": results}
+    path = RESULTS / f"{section}.json"
+    path.write_text(json.dumps(record, indent=1) + "\n")
+    return path

@@ -1,0 +1,146 @@
+"""The README's figures in prose, made from saved results, never typed by hand.
+
+    python -m benchmarks.readme_figures           # print every block
+    python -m benchmarks.readme_figures --write   # replace the blocks in README.md
+
+Each block sits between ``<!-- figures:NAME:start -->`` and ``<!-- figures:NAME:end -->``;
+tests/test_readme.py checks that the README holds exactly what this prints. Sources: the
+shipped metadata (``pretrained/*.json``) and the saved benchmark results
+(``benchmarks/results/drawn_digits.json``, ``short_reviews.json``, written with ``--save``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def _result(section: str) -> dict:
+    return json.loads((RESULTS / f"{section}.json").read_text())
+
+
+def _when(record: dict) -> str:
+    machine = record["machine"]
+    commit = (machine.get("commit") or "an unrecorded commit").split()[0]
+    return f"measured {machine['measured_at'][:10]} at commit `{commit}`"
+
+
+def _title(key: str) -> str:
+    from models import registry
+
+    return registry.get(key).title
+
+
+def drawn_digits() -> str:
+    record = _result("drawn_digits")
+    acc = record["results"]["accuracy"]
+    parts = [f"the {_title(k)} {'reads ' if i == 0 else ''}{v:.1%}" for i, (k, v) in enumerate(acc.items())]
+    return (f"on {record['results']['n']:,} MNIST test digits redrawn as canvas strokes at random sizes, places and "
+            f"pen widths (`python -m benchmarks.drawn_digits --save`, {_when(record)}), "
+            + ", ".join(parts[:-1]) + f", {parts[-1]}.")
+
+
+def short_reviews() -> str:
+    record = _result("short_reviews")
+    acc = record["results"]["accuracy"]
+    others = ", ".join(f"{_title(k)} {v:.1%}" for k, v in acc.items() if k != "imdb_lstm")
+    return (f"on {record['results']['n']} one-sentence reviews written for this project "
+            f"(`python -m benchmarks.short_reviews --save`, {_when(record)}) the LSTM gets "
+            f"{acc['imdb_lstm']:.1%} ({others}).")
+
+
+def below_target() -> str:
+    from data import catalog
+    from models import registry
+
+    below, above = [], []
+    for spec in registry.for_dataset(catalog.IMDB):
+        meta = registry.load_metadata(spec.key)
+        (below if meta["test_accuracy"] < spec.target_accuracy else above).append((spec, meta["test_accuracy"]))
+    text = ("**Not yet at target:** the " + ", ".join(s.title for s, _ in below[:-1]) + f" and {below[-1][0].title} "
+            "reach " + ", ".join(f"{a:.1%}" for _, a in below[:-1]) + f" and {below[-1][1]:.1%}, short of the "
+            f"{below[0][0].target_accuracy:.0%} asked for")
+    if above:
+        text += " (" + ", ".join(f"the {s.title}, {a:.1%}, beats its {s.target_accuracy:.0%}" for s, a in above) + ")"
+    return text + "."
+
+
+def training_times() -> str:
+    from data import catalog
+    from models import registry
+
+    def minutes(task: str) -> float:
+        return sum(sum(registry.load_metadata(s.key)["seconds_per_epoch"]) for s in registry.for_dataset(task)) / 60
+
+    waves = max(sum(registry.load_metadata(s.key)["seconds_per_epoch"])
+                for t in (catalog.SINE, catalog.COSINE) for s in registry.for_dataset(t))
+    return (f"On two CPU cores the training epochs of the four digit models took {minutes(catalog.MNIST):.0f} minutes "
+            f"in all, those of the four review models {minutes(catalog.IMDB):.0f} (embedding warm-up and test "
+            f"evaluation not counted), a wave model at most {waves:.0f} s (`seconds_per_epoch` in each "
+            "model's JSON).")
+
+
+def wave_table() -> str:
+    from data import catalog
+    from models import registry
+
+    rows = ["| key | model | test MSE |", "|---|---|---:|"]
+    for task in (catalog.SINE, catalog.COSINE):
+        for spec in registry.for_dataset(task):
+            meta = registry.load_metadata(spec.key)
+            layers = " > ".join(f"LSTM({r['output_shape'][-1]})" for r in meta["layers"] if r["type"] == "LSTM")
+            rows.append(f"| `{spec.key}` | {layers} > Dense(1), next value of a noisy {task} | "
+                        f"{meta['test_mse']:.1e} |")
+    return "\n".join(rows)
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "short-reviews": short_reviews, "below-target": below_target,
+          "training-times": training_times, "wave-mse": wave_table}
+
+
+def markers(name: str) -> tuple[str, str]:
+    return f"<!-- figures:{name}:start -->", f"<!-- figures:{name}:end -->"
+
+
+def readme_block(readme: str, name: str) -> str | None:
+    """A block's text as the README holds it (without the indentation it has inside a list)."""
+    start, end = markers(name)
+    match = re.search(r"^( *)" + re.escape(start) + r"\n(.*?)\n *" + re.escape(end), readme, re.S | re.M)
+    if not match:
+        return None
+    return "\n".join(line.removeprefix(match.group(1)) for line in match.group(2).split("\n"))
+
+
+def write(readme: str) -> str:
+    for name, make in BLOCKS.items():
+        start, end = markers(name)
+
+        def block(match, make=make, start=start, end=end):
+            indent = match.group(1)
+            body = "\n".join(indent + line for line in make().split("\n"))
+            return f"{indent}{start}\n{body}\n{indent}{end}"
+
+        readme = re.sub(r"^( *)" + re.escape(start) + r"\n.*?" + re.escape(end), block, readme, flags=re.S | re.M)
+    return readme
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    if args.write:
+        path = ROOT / "README.md"
+        path.write_text(write(path.read_text()))
+    for name, make in BLOCKS.items():
+        print(f"[{name}]\n{make()}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Charts of a model reading one input: probabilities, hidden states row by row, the answer after
+each step (Draw and Review pages). Data in, chart out: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from pages._ui.charts.style import HIGHLIGHT, MUTED, reusable, styled
+
+
+def _probability_bars(data: pd.DataFrame, order: tuple, class_names: tuple) -> alt.Chart:
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("class:N", sort=list(class_names), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=None),
+        color=alt.condition(alt.datum.top, alt.value(HIGHLIGHT), alt.value(MUTED)),
+        tooltip=["model", "class", alt.Tooltip("probability:Q", format=".1%")],
+    ).properties(width=165, height=170).facet(
+        column=alt.Column("model:N", sort=list(order), title=None))
+    return styled(chart)
+
+def probability_bars(probabilities: dict[str, np.ndarray], titles: dict[str, str],
+                     class_names: list[str]) -> tuple[pd.DataFrame, dict]:
+    """One small bar chart per model (side by side), the top class of each in colour."""
+    rows = []
+    for key, p in probabilities.items():
+        top = int(np.argmax(p))
+        for i, value in enumerate(p):
+            rows.append({"model": titles[key], "class": class_names[i], "probability": float(value),
+                         "top": i == top})
+    order = tuple(titles[k] for k in probabilities)
+    return reusable(_probability_bars, pd.DataFrame(rows), order, tuple(class_names))
+
+def _state_heatmap(data: pd.DataFrame, step_label: str, value_label: str, units: int, limit: float) -> alt.Chart:
+    chart = alt.Chart(data).mark_rect().encode(
+        x=alt.X(f"{step_label}:O", title=f"{step_label} (time step t)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("unit:O", title="unit", axis=alt.Axis(values=list(range(0, units, 8)))),
+        color=alt.Color(f"{value_label}:Q", scale=alt.Scale(scheme="redblue", domain=[-limit, limit], reverse=True),
+                        title=value_label),
+        tooltip=[step_label, "unit", alt.Tooltip(f"{value_label}:Q", format=".3f")],
+    ).properties(height=min(3 * units, 360))
+    return styled(chart)
+
+def state_heatmap(values: np.ndarray, step_label: str = "row", value_label: str = "h") -> tuple[pd.DataFrame, dict]:
+    """A (time steps, units) array as a heatmap: units down, time steps across, -1..1 colours
+    (wider, in steps of 0.5, if a state goes beyond)."""
+    steps, units = values.shape
+    t, u = np.meshgrid(np.arange(1, steps + 1), np.arange(units), indexing="ij")
+    data = pd.DataFrame({step_label: t.ravel(), "unit": u.ravel(), value_label: values.ravel()})
+    biggest = float(np.nan_to_num(np.abs(values)).max()) if values.size else 0.0
+    limit = max(1.0, float(np.ceil(biggest * 2) / 2))
+    return reusable(_state_heatmap, data, step_label, value_label, units, limit)
+
+def _readout_lines(data: pd.DataFrame, class_names: tuple, step_label: str, steps: int) -> alt.Chart:
+    chart = alt.Chart(data).mark_line(point=False).encode(
+        x=alt.X(f"{step_label}:Q", title=f"after reading {step_label} t", scale=alt.Scale(domain=[1, steps])),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("class:N", sort=list(class_names), scale=alt.Scale(scheme="category10")),
+        strokeWidth=alt.condition(alt.datum.winner, alt.value(4), alt.value(1.5)),
+        tooltip=[step_label, "class", alt.Tooltip("probability:Q", format=".1%")],
+    ).properties(height=260)
+    return styled(chart)
+
+def readout_lines(probabilities: np.ndarray, class_names: list[str],
+                  step_label: str = "row") -> tuple[pd.DataFrame, dict]:
+    """Probability of each class after each time step; the final winner drawn thick."""
+    steps = probabilities.shape[0]
+    winner = int(np.argmax(probabilities[-1]))
+    data = pd.DataFrame([
+        {step_label: t + 1, "class": class_names[c], "probability": float(probabilities[t, c]), "winner": c == winner}
+        for t in range(steps) for c in range(len(class_names))])
+    return reusable(_readout_lines, data, tuple(class_names), step_label, steps)
+
+def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_word_labels: int = 40) -> alt.Chart:
+    """P(positive) after each word, one line per model; the words along the axis when few."""
+    rows = []
+    labels = [f"{i + 1}·{w}" for i, w in enumerate(words)]
+    for model, values in curves.items():
+        for i, value in enumerate(values):
+            rows.append({"model": model, "step": i + 1, "word": words[i] if i < len(words) else "",
+                         "label": labels[i] if i < len(labels) else str(i + 1), "P(positive)": float(value)})
+    data = pd.DataFrame(rows)
+    few = len(words) <= max_word_labels
+    word_axis = alt.Axis(labelAngle=-50, labelLimit=120, labelOverlap=False)
+    x = (alt.X("label:N", sort=labels, title="word read", axis=word_axis)
+         if few else alt.X("step:Q", title="words read", scale=alt.Scale(domain=[1, max(2, len(words))])))
+    base = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
+                title="P(positive)"),
+        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10")),
+        tooltip=["model", "step", "word", alt.Tooltip("P(positive):Q", format=".1%")],
+    )
+    lines = base.mark_line(point=few, strokeWidth=2.5)
+    middle = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(y="y:Q")
+    return styled((middle + lines).properties(height=340))

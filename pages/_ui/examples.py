@@ -1,0 +1,16 @@
+"""Example inputs the pages offer (display content: prose, not model code)."""
+
+# Reviews for the Review page's "Or try an example" pills.
+REVIEWS = {
+    "Clearly positive": "One of the best films I have seen in years. The acting is superb, the story is moving "
+                        "and the music is beautiful. I loved every minute of it.",
+    "Clearly negative": "A complete waste of time. The plot makes no sense, the acting is wooden and the "
+                        "dialogue is painful. I wanted to leave after twenty minutes.",
+    "Negation": "Everyone said it was good. It was not good at all, just boring and far too long.",
+    "Sarcasm": "Oh great, another two hours of my life I will never get back. Truly a masterpiece of boredom.",
+    "Mixed": "The actors do their best and the photography is lovely, but the script is weak and the "
+             "ending is a mess.",
+}
+
+# The review the Gates page starts with.
+GATES_REVIEW = "The film was not good at all, but the actors were great and I loved the music."

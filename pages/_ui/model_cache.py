@@ -1,0 +1,85 @@
+"""Models loaded once per server process and shared by every session.
+
+``st.cache_resource`` keeps one copy of each model for all sessions (never mutate it); the
+compiled calls inside hold a lock, because TensorFlow models are not thread-safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data import catalog
+from models import registry
+from pages._ui.tf_import import import_tensorflow
+
+
+@dataclass
+class Loaded:
+    """A registry model ready to use, or why it is not. ``runner`` is what the pages call:
+    a compiled ``compiled.Predictor`` for image models, a ``reviews.SentimentReader`` for
+    review models."""
+
+    spec: registry.ModelSpec
+    runner: object | None
+    error: str | None = None
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def pretrained_model(key: str):
+    """The shipped Keras model, loaded once per server for every page and session (read-only).
+    Raises ``store.ModelUnavailable``; Streamlit does not cache the failure, so it is retried."""
+    import_tensorflow()
+    from models import store
+
+    return store.load_pretrained(key)
+
+
+@st.cache_resource(show_spinner="Compiling the model…")
+def _load(key: str) -> Loaded:
+    from models import store
+    from models.probes import compiled, reviews
+
+    spec = registry.get(key)
+    try:
+        model = pretrained_model(key)
+    except store.ModelUnavailable as error:
+        return Loaded(spec, None, str(error))
+    reads_text = catalog.get(spec.dataset).input_kind == "text"
+    runner = reviews.SentimentReader(model) if reads_text else compiled.Predictor(model)
+    return Loaded(spec, runner.warm_up())
+
+
+def loaded_models(dataset: str) -> dict[str, Loaded]:
+    """Every registry model of ``dataset``, loaded (missing files reported, not raised).
+    A model that failed to load is retried on the next rerun, not cached as broken."""
+    result = {}
+    for spec in registry.for_dataset(dataset):
+        loaded = _load(spec.key)
+        if loaded.error:
+            _load.clear(spec.key)
+        result[spec.key] = loaded
+    return result
+
+
+def usable(models: dict[str, Loaded]) -> dict[str, Loaded]:
+    """The loaded models; a warning on the page for each one that is not."""
+    for m in models.values():
+        if m.error:
+            st.warning(f"**{m.spec.title}** is unavailable: {m.error}")
+    return {k: m for k, m in models.items() if m.runner is not None}
+
+
+@st.cache_resource(show_spinner="Preparing the feature-map view…")
+def feature_maps(key: str):
+    from models.probes import features
+
+    return features.FeatureMaps(_load(key).runner.model)
+
+
+@st.cache_resource(show_spinner="Preparing the hidden-state view…")
+def hidden_states(key: str):
+    from models.probes import recurrent
+
+    return recurrent.HiddenStates(_load(key).runner.model)
