@@ -33,6 +33,8 @@ FASHION_MNIST = "fashion_mnist"
 IMDB = "imdb"
 SINE = "sine"
 COSINE = "cosine"
+CIFAR10 = "cifar10"
+IMDB_CHARACTERS = "imdb_characters"
 
 # What the user gives the model (decides which input form a page shows).
 INPUT_KINDS = ("image", "photo", "text", "wave", "strokes", "generation")
@@ -141,6 +143,9 @@ FASHION_MNIST_FILE = sources.DatasetFile("fashion_mnist.npz", "Fashion-MNIST", K
                                          build=_lazy("data.mnist", "build_fashion"), size="30 MB")
 IMDB_FILE = sources.DatasetFile("imdb_reviews.csv.gz", "IMDB reviews", IMDB_URL,
                                 build=_lazy("data.imdb", "build_csv"), size="84 MB")
+CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+CIFAR10_FILE = sources.DatasetFile("cifar10.npz", "CIFAR-10", CIFAR10_URL,
+                                   build=_lazy("data.cifar10", "build_npz"), size="163 MB")
 
 
 # -- The tasks ---------------------------------------------------------------------------------
@@ -198,3 +203,24 @@ for _key, _title in ((SINE, "Sine wave"), (COSINE, "Cosine wave")):
             _lazy("data.sequences", "default_signal")(key), train_limit))(_key),
         step_title="t", test_description="the last 15% of the wave",
     ))
+register(Task(
+    key=CIFAR10, title="Photos (CIFAR-10)", input_kind="photo", task_type="multiclass",
+    class_names=("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+    input_shape=(32, 32, 3),
+    load=_lazy("data.cifar10", "dataset"),
+    load_test=lambda allow_download=False: _lazy("data.cifar10", "load_test")(allow_download=allow_download),
+    files=(CIFAR10_FILE,), prepare_user_input=_lazy("data.photos", "model_input"), example_view="image",
+    example_title="A CIFAR-10 test photo", test_description="all 10,000 CIFAR-10 test photos",
+    train_sizes=(1_000, 5_000, 10_000, 20_000, 45_000),
+    train_families={"CNN": ("cifar_cnn_lab", {})},
+))
+register(Task(
+    key=IMDB_CHARACTERS, title="Writing (IMDB, character by character)", input_kind="generation",
+    task_type="language_model", input_shape=None,
+    load=_lazy("data.characters", "dataset"),
+    files=(IMDB_FILE,), prepare_user_input=_lazy("data.characters", "clean"),
+    step_title="character", reading_title="Review, character by character",
+    test_description="1,000 IMDB test reviews (a seeded random choice), each read from its start",
+    train_sizes=(200_000, 500_000, 2_000_000, 10_000_000),  # characters (the whole stream: ~31 million)
+    train_families={"Character LSTM": ("char_lstm", {})},
+))

@@ -69,3 +69,29 @@ def corpus(reviews, labels) -> tuple[np.ndarray, np.ndarray]:
     if not chars:
         return np.zeros(0, np.int8), np.zeros(0, np.int8)
     return np.concatenate(chars).astype(np.int8), np.concatenate(sentiment)
+
+
+VALIDATION_REVIEWS = 1000  # the last training reviews (shuffled with a fixed seed) are held out
+TEST_REVIEWS = 1000  # bits per character are measured on this many test reviews (seeded choice)
+
+
+def dataset(progress=None, train_limit: int | None = None):
+    """The language model's data: the training reviews as one character stream (x) with the
+    sentiment of each character (y); the validation stream likewise; and, as the test set,
+    TEST_REVIEWS raw IMDB test reviews (x) with their labels (y). ``train_limit`` keeps only
+    that many training reviews."""
+    from data import catalog, imdb, sources
+    from data.dataset import Dataset
+
+    (x_train, y_train), (x_test, y_test) = imdb.load(progress)
+    order = np.random.default_rng(0).permutation(len(x_train))
+    x_train, y_train = x_train[order], y_train[order]
+    fit_x, fit_y = x_train[:-VALIDATION_REVIEWS], y_train[:-VALIDATION_REVIEWS]
+    if train_limit:
+        fit_x, fit_y = fit_x[:train_limit], fit_y[:train_limit]
+    chars, sentiment = corpus(fit_x, fit_y)
+    val_chars, val_sentiment = corpus(x_train[-VALIDATION_REVIEWS:], y_train[-VALIDATION_REVIEWS:])
+    pick = np.random.default_rng(1).choice(len(x_test), min(TEST_REVIEWS, len(x_test)), replace=False)
+    sha = sources.sha256_of(sources.ensure(catalog.IMDB_FILE, allow_download=False))
+    return Dataset(catalog.IMDB_CHARACTERS, chars, sentiment, val_chars, val_sentiment,
+                   np.asarray(x_test)[pick], np.asarray(y_test)[pick].astype("int32"), sha, None)

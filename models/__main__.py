@@ -1,10 +1,12 @@
-"""The explorer's command line: ``python -m models list|train|evaluate|predict``.
+"""The explorer's command line: ``python -m models list|train|evaluate|predict|generate``.
 
     python -m models list
     python -m models train mnist_cnn --epochs 15 --batch-size 64 --seed 42
     python -m models evaluate mnist_cnn --json
     python -m models predict mnist_cnn digit.png other.jpg --json
+    python -m models predict cifar_cnn photo.jpg --json
     python -m models predict imdb_lstm --text "Not good at all." --json
+    python -m models generate char_lstm --prompt "This movie was" --sentiment negative --seed 1
 
 Errors (an unknown model, a missing dataset, an unreadable image) are one clear line on
 stderr and a non-zero exit status, never a traceback.
@@ -84,6 +86,11 @@ def cmd_train(args) -> int:
         return _fail(str(error), EXIT_UNAVAILABLE)
     model_path, meta_path = loop.save(result, args.out)
     meta = result.metadata
+    if "test_bits_per_character" in meta:
+        print(f"test {meta['test_bits_per_character']:.3f} bits per character (perplexity "
+              f"{meta['test_perplexity']:.2f}) on {meta['test_n']} reviews; saved {model_path} and {meta_path}",
+              file=sys.stderr)
+        return 0
     if "test_mse" in meta:
         converged = f", converged at epoch {meta['converged_epoch']}" if meta.get("converged_epoch") else ""
         print(f"test MSE {meta['test_mse']:.6f}, MAE {meta['test_mae']:.4f} on {meta['test_n']} windows"
@@ -106,7 +113,19 @@ def cmd_evaluate(args) -> int:
         model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
     except (sources.DataUnavailable, store.ModelUnavailable) as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
-    result = loop.evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
+    if spec.task == "language_model":
+        from models.probes import generation
+
+        result = generation.bits_per_character(model, list(data.x_test), list(data.y_test))
+        if args.json:
+            print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
+        else:
+            print(f"{spec.key}: {result['bits_per_character']:.4f} bits per character, perplexity "
+                  f"{result['perplexity']:.3f}, on {result['reviews']} test reviews ({result['characters']:,} "
+                  "characters, each review read from its start)")
+        return 0
+    x_test = data.x_test.astype("float32") if data.x_test.dtype.kind in "ui" else data.x_test
+    result = loop.evaluate(model, x_test, data.y_test, spec.task, len(data.class_names or []))
     predictions = result.pop("predictions", None)
     if args.write_predictions and predictions is not None:
         if args.model_file:
@@ -176,6 +195,8 @@ def cmd_predict(args) -> int:
     kind = task.input_kind if task is not None and task.prepare_user_input is not None else None
     if kind == "text":
         return cmd_predict_text(spec, args)
+    if kind == "photo":
+        return cmd_predict_photo(spec, task, args)
     if kind != "image":
         return _fail(f"{spec.key} does not classify images or text")
     if args.text or args.text_file:
@@ -217,6 +238,101 @@ def cmd_predict(args) -> int:
         for r in results:
             print(f"{r['file']}: {r['label']} ({max(r['probabilities']):.1%})")
     return 1 if failed else 0
+
+
+def cmd_predict_photo(spec, task, args) -> int:
+    """Photo files through the Photo page's preprocessing; labels and probabilities by class name."""
+    if args.text or args.text_file:
+        return _fail(f"{spec.key} reads photos, not text")
+    if not args.images:
+        return _fail("give at least one photo file")
+    from data import photos
+
+    prepared, failed = [], 0
+    for name in args.images:
+        try:
+            prepared.append((name, photos.model_input(name)))
+        except photos.NotAPhoto as error:
+            print(f"error: {_shown(name)}: {error}", file=sys.stderr)
+            failed += 1
+    results = []
+    if prepared:
+        _quiet_tensorflow()
+        import numpy as np
+
+        from models import store
+
+        try:
+            model = store.load_pretrained(spec.key)
+        except store.ModelUnavailable as error:
+            return _fail(str(error), EXIT_UNAVAILABLE)
+        probabilities = np.asarray(model.predict_on_batch(np.stack([x for _, x in prepared])))
+        for (name, _), p in zip(prepared, probabilities):
+            results.append({"file": name, "label": task.class_names[int(p.argmax())],
+                            "probabilities": {c: round(float(v), 6) for c, v in zip(task.class_names, p)}})
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for r in results:
+            print(f"{_shown(r['file'])}: {r['label']} ({max(r['probabilities'].values()):.1%})")
+    return 1 if failed else 0
+
+
+def cmd_generate(args) -> int:
+    """Write a review with a language model, streamed to stdout (or one JSON object)."""
+    spec = registry.get(args.name)
+    if spec.task != "language_model":
+        return _fail(f"{spec.key} is not a language model; try: "
+                     + ", ".join(s.key for s in registry.MODELS.values() if s.task == "language_model"))
+    _quiet_tensorflow()
+    from data import characters
+    from models import store
+    from models.probes import generation
+
+    prompt = generation.prepare_prompt(args.prompt)
+    for char in prompt.unknown:
+        print(f"note: the model cannot spell {char!r}; it is read as an unknown character", file=sys.stderr)
+    if prompt.cut:
+        print(f"note: only the last {generation.MAX_PROMPT} characters of the prompt are read", file=sys.stderr)
+    try:
+        writer = generation.CharWriter(store.load_pretrained(spec.key))
+    except store.ModelUnavailable as error:
+        return _fail(str(error), EXIT_UNAVAILABLE)
+    sentiment = characters.SENTIMENTS.index(args.sentiment)
+    steps = writer.write(prompt.text, sentiment, args.temperature, args.length, seed=args.seed,
+                         strength=args.strength)
+    if args.json:
+        text = "".join(step.char for step in steps)
+        print(json.dumps({"model": spec.key, "prompt": prompt.text, "sentiment": args.sentiment,
+                          "temperature": args.temperature, "strength": args.strength, "seed": args.seed,
+                          "text": text}))
+        return 0
+    sys.stdout.write(prompt.text)
+    for step in steps:
+        sys.stdout.write(step.char)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    return 0
+
+
+def _positive_number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.8, got {value!r}") from None
+    if not 0 < number <= 100:
+        raise argparse.ArgumentTypeError(f"must be greater than 0 (and at most 100), got {value!r}")
+    return number
+
+
+def _strength(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 1, got {value!r}") from None
+    if not 0 <= number <= 10:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 10, got {value!r}")
+    return number
 
 
 def _whole_number(value: str, low: int, high: int | None = None) -> int:
@@ -279,15 +395,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_evaluate)
 
-    p = sub.add_parser("predict", help="classify image files (digit models) or reviews (imdb models)",
+    p = sub.add_parser("predict", help="classify image files (digit, photo models) or reviews (imdb models)",
                        description="Digit models: image files, preprocessed exactly as on the Draw page. "
-                                   "IMDB models: --text/--text-file; 'probability' is P(positive).")
+                                   "Photo models (CIFAR-10): photo files, as on the Photo page; label and "
+                                   "probabilities by class name. IMDB models: --text/--text-file; "
+                                   "'probability' is P(positive).")
     p.add_argument("name")
     p.add_argument("images", nargs="*", metavar="IMAGE")
     p.add_argument("--text", action="append", help="a review to classify (repeatable)")
     p.add_argument("--text-file", help="a UTF-8 file with one review per line")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_predict)
+
+    p = sub.add_parser("generate", help="write a review with the character language model",
+                       description="Streams the review to stdout; --json prints one object instead.")
+    p.add_argument("name")
+    p.add_argument("--prompt", default="", help="the start of the review (default: none)")
+    p.add_argument("--sentiment", choices=["positive", "negative"], default="positive")
+    p.add_argument("--temperature", type=_positive_number, default=0.8, help="softmax(z / T) (default 0.8)")
+    p.add_argument("--length", type=lambda v: _whole_number(v, 1, 2000), default=300,
+                   help="characters to write (1-2000, default 300)")
+    p.add_argument("--strength", type=_strength, default=1.0,
+                   help="sentiment strength g: z_asked + g (z_asked - z_other) (default 1)")
+    p.add_argument("--seed", type=_seed)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_generate)
     return parser
 
 

@@ -25,7 +25,8 @@ def groups() -> dict[tuple[str, str], str]:
     out = {}
     for group in ("main", *registry.GROUP_TITLES):
         for task in catalog.TASKS.values():
-            if task.num_classes and registry.for_dataset(task.key, group):
+            compared = task.num_classes or task.task_type == "language_model"  # curves only, no matrix
+            if compared and registry.for_dataset(task.key, group):
                 out[(task.key, group)] = task.title if group == "main" else registry.GROUP_TITLES[group]
     return out
 
@@ -52,13 +53,15 @@ class ModelResult:
 
 
 def shipped_results(dataset: str, group: str = "main") -> list[ModelResult]:
-    """The shipped models of one group that have metadata with a confusion matrix."""
+    """The shipped models of one group that have metadata with a confusion matrix (a language
+    model: with its bits per character)."""
     from models import store
 
     results = []
     for spec in registry.for_dataset(dataset, group):
         meta = registry.load_metadata(spec.key)
-        if not meta or "confusion_matrix" not in meta or not spec.pretrained_path.is_file():
+        measured = meta and ("confusion_matrix" in meta or "test_bits_per_character" in meta)
+        if not measured or not spec.pretrained_path.is_file():
             continue
         predictions = store.read_predictions(spec.predictions_path)
         if predictions is not None and len(predictions.get("predicted", [])) != meta.get("test_n"):
@@ -111,7 +114,7 @@ def curves_frame(results: list[ModelResult]) -> pd.DataFrame:
         for name, values in (r.metadata.get("history") or {}).items():
             split = "validation" if name.startswith("val_") else "train"
             metric = name.removeprefix("val_")
-            if metric not in ("loss", "accuracy"):
+            if metric not in ("loss", "accuracy", "bits_per_character"):
                 continue
             rows.extend({"model": r.label, "epoch": i + 1, "metric": metric, "split": split, "value": float(v)}
                         for i, v in enumerate(values))

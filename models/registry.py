@@ -43,6 +43,11 @@ class ModelSpec:
     group: str = "main"  # "main": on the Draw/Review pages; "architectures": the Compare page's experiments
     builder_args: dict = field(default_factory=dict)
     recipe: str = ""  # where the recipe comes from, and what we changed
+    # Trained by models.training.portable (NumPy batches, any Keras backend) with this recipe:
+    # "lab" / "resnet" (photos), "writer" (the character language model); None: training.loop.
+    portable_recipe: str | None = None
+    target_bits_per_character: float | None = None  # language models: the test figure to reach
+    recipe_settings: dict = field(default_factory=dict)  # portable recipes: e.g. steps per epoch, window
 
     @property
     def pretrained_path(self) -> Path:
@@ -194,6 +199,40 @@ for _cell, _cell_title in (("simple_rnn", "RNN"), ("lstm", "LSTM")):
                                      _args.get("dropout") and i == 0 else "")
                                      for i, n in enumerate(_args["layer_units"]))),
         ))
+
+
+# -- Photos (CIFAR-10): the course lab's CNN and a small ResNet (models.training.portable).
+_register(ModelSpec(
+    key="cifar_cnn", title="ResNet", dataset=catalog.CIFAR10, builder="cifar_resnet",
+    summary="A small residual network: 8 convolutions with batch normalisation, two shortcut blocks.",
+    target_accuracy=0.90, epochs=48, batch_size=512, learning_rate=0.2, portable_recipe="resnet",
+    recipe=("After the fast CIFAR-10 recipes (the DAWNBench 'ResNet-9'), narrowed to 64-128-192-256 channels "
+            "so the file stays under 10 MB: prep conv > conv, pool, residual(2 convs) > conv, pool > conv, pool, "
+            "residual(2 convs) > global max pool > Dense(10). SGD with Nesterov momentum 0.9, 15% linear warm-up "
+            "to 0.2 then cosine decay, batch 512, 48 epochs, L2 2.5e-4, label smoothing 0.1, random crops "
+            "(4 px mirrored padding) and left-right flips; mixed precision (bfloat16) on a GPU."),
+))
+
+_register(ModelSpec(
+    key="cifar_cnn_lab", title="Lab CNN", dataset=catalog.CIFAR10, builder="cifar_cnn_lab",
+    summary="The course lab's network: two convolution + pooling blocks and one dense layer.",
+    target_accuracy=0.70, epochs=20, batch_size=128, learning_rate=1e-3, portable_recipe="lab",
+    recipe=("Keras lab on CIFAR-10, exactly: Conv2D(32,3,relu) > MaxPool(2) > Conv2D(64,3,relu) > MaxPool(2) > "
+            "Flatten > Dropout(0.5) > Dense(10,softmax), Adam 1e-3, batch 128, 20 epochs, no augmentation; "
+            "45,000 training photos, the last 5,000 for validation."),
+))
+# -- Writing: the character language model (models.training.portable, models.probes.generation).
+_register(ModelSpec(
+    key="char_lstm", title="Character LSTM", dataset=catalog.IMDB_CHARACTERS, builder="char_lstm",
+    task="language_model",
+    summary="Two LSTM layers that read a review one character at a time and guess the next one.",
+    target_accuracy=0.0, target_bits_per_character=1.6, epochs=56, batch_size=256, learning_rate=2e-3,
+    portable_recipe="writer",
+    recipe=("Character-level language model conditioned on the sentiment: Embedding(64 characters, 32) + "
+            "Embedding(2 sentiments, 8) at every step > LSTM(384) > LSTM(384) > Dense(64 scores). Trained on the "
+            "24,000 training reviews (lower case, <br /> removed), windows of 200 characters at random places, "
+            "batch 256, 400 steps an epoch, Adam 2e-3 with warm-up and cosine decay, gradient norm clipped at 1."),
+))
 
 
 def get(key: str) -> ModelSpec:

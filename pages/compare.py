@@ -40,6 +40,20 @@ if not results:
     st.warning("No trained models with saved results for this group. Train them with "
                "`python -m models train NAME` (see `python -m models list`).")
     st.stop()
+if task.task_type == "language_model":  # no classes to confuse: how well it predicts, and how it learned
+    st.subheader("How surprised by real reviews")
+    for column, r in zip(st.columns(max(len(results), 3)), results):
+        bpc = r.metadata.get("test_bits_per_character")
+        column.metric(r.label, f"{bpc:.3f} bits / character" if bpc is not None else "—",
+                      help=f"On {task.test_description}. Perplexity "
+                           f"{r.metadata.get('test_perplexity', float('nan')):.2f}: as unsure as a fair choice "
+                           "between that many characters.")
+    st.subheader("How it learned")
+    metric = st.radio("Metric", ["bits_per_character", "loss"], horizontal=True, key="compare_lm_metric",
+                      format_func=lambda m: m.replace("_", " "))
+    st.altair_chart(charts.training_curves(comparison.curves_frame(results), metric, ["train", "validation"]))
+    st.caption("Bits per character = loss (in nats) / ln 2. Solid: training windows; dashed: validation text.")
+    st.stop()
 class_names = [str(c) for c in results[0].metadata.get("class_names") or []]
 if my_runs:
     st.caption(f"Including your {len(my_runs)} run(s) from the Train page (they last as long as this browser tab).")

@@ -27,6 +27,9 @@ if not ready:
 
 if "review_text" not in st.session_state:
     st.session_state["review_text"] = examples.REVIEWS["Negation"]
+if sent := navigation.take_review_request():  # e.g. a review the writing LSTM wrote
+    st.session_state["review_text"] = sent.text[:reviews.MAX_CHARACTERS]
+    st.session_state.pop("review_truth", None)
 
 
 def use_example():

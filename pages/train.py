@@ -71,7 +71,8 @@ with st.container(border=True):
                                   help=". ".join(task.title for task in TASKS.values())) or next(iter(TASKS))
     dataset_changed()  # also when a preset or a deselected control left something invalid
     family = a.selectbox("Model family", list(TASKS[dataset].train_families), key="train_family")
-    a.select_slider("Training examples", TASKS[dataset].train_sizes, key="train_train_size",
+    counts = "Training characters" if TASKS[dataset].task_type == "language_model" else "Training examples"
+    a.select_slider(counts, TASKS[dataset].train_sizes, key="train_train_size",
                     format_func=lambda n: f"{n:,}",
                     help="A slice of the training set: small slices finish during the lesson.")
 
@@ -80,7 +81,9 @@ with st.container(border=True):
     b.select_slider("Learning rate (Adam)", LEARNING_RATES, key="train_learning_rate", format_func=lambda v: f"{v:g}")
 
     is_cnn = family == "CNN"
-    c.slider("Dense units" if is_cnn else "Units (first layer)", 2, 256, key="train_units")
+    photo_cnn = is_cnn and TASKS[dataset].input_kind == "photo"
+    c.slider("Filters (first block; doubled each next)" if photo_cnn else "Dense units" if is_cnn
+             else "Units (first layer)", 2, 256, key="train_units")
     c.slider("Convolution blocks" if is_cnn else "Stacked layers", 1, 3, key="train_layers")
     c.checkbox("Halve each next layer", key="train_shrink", disabled=is_cnn,
                help="As in the architectures material: 32 then 16.")
@@ -130,21 +133,31 @@ def show_job(job) -> None:
         text = f"Epoch {latest['epoch']}, batch {latest['batch']}" if latest else "Preparing the data and the model…"
         st.progress(min(done_share, 1.0), text=text)
     batches, epochs = job.curves()
-    metric = st.radio("Curve", ["loss", "accuracy"], horizontal=True, key=f"live_metric_{job.number}")
+    writes = job.settings.task.task_type == "language_model"
+    metric = "loss" if writes else st.radio("Curve", ["loss", "accuracy"], horizontal=True,
+                                              key=f"live_metric_{job.number}")
     if len(batches):
         st.altair_chart(charts.live_curves(batches, epochs[epochs["metric"] == metric], metric))
         st.caption("Line: the running mean over the current epoch, every few batches. Points: each finished "
                    "epoch on the training data (blue) and the validation data (orange).")
+    samples = [e for e in job.events_since(0) if e["kind"] == "sample"]
+    if samples:
+        st.markdown("**What it writes after each epoch** (temperature 0.8, starting from “this movie”):")
+        for sample in samples[-6:]:
+            st.text(f"epoch {sample['epoch']}, {sample['sentiment']}: {sample['text']}")
     if job.status == "failed":
         st.error(f"The run failed: {job.error}")
     elif job.done and job.result is not None:
         meta = job.result.metadata
         verdict = "stopped early" if job.status == "stopped" else "finished"
         converged = meta.get("converged_epoch")
+        score = (f"**{meta['test_bits_per_character']:.3f} bits per character** on {meta['test_n']:,} test reviews"
+                 if "test_bits_per_character" in meta else
+                 f"**Test accuracy {meta['test_accuracy']:.2%}** on all {meta['test_n']:,} test examples")
         st.success(
             f"Run #{job.number} {verdict} after {meta['epochs']} epoch(s)"
             + (f" — converged at epoch {converged} (|Δ loss| < {meta['convergence_threshold']:g})" if converged else "")
-            + f". **Test accuracy {meta['test_accuracy']:.2%}** on all {meta['test_n']:,} test examples.")
+            + f". {score}.")
 
 
 if active is not None:

@@ -130,7 +130,9 @@ def predict_batched(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """Model outputs for many inputs at once (batched, no per-sample overhead). Text arrays
     go in as tf.string tensors (Keras refuses NumPy string arrays)."""
     def as_input(chunk):
-        return tf.constant(chunk.reshape(-1, 1).astype(str)) if is_text(chunk) else chunk
+        if is_text(chunk):
+            return tf.constant(chunk.reshape(-1, 1).astype(str))
+        return chunk.astype(np.float32) if chunk.dtype.kind in "ui" else chunk  # photos come as uint8
 
     return np.concatenate([np.asarray(model.predict_on_batch(as_input(x[i:i + batch_size])))
                            for i in range(0, len(x), batch_size)])
@@ -194,6 +196,12 @@ def train(
     ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
     spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
     key = spec.key
+    if spec.portable_recipe:  # photos and writing: NumPy batches on any Keras backend
+        from models.training import portable
+
+        return portable.train_spec(spec, epochs=epochs, batch_size=batch_size, seed=seed, train_limit=train_limit,
+                                   callbacks=callbacks, progress=progress, verbose=verbose, dataset=dataset,
+                                   build_overrides=build_overrides)
     if convergence_threshold is None:
         convergence_threshold = spec.convergence_threshold
     epochs = epochs or spec.epochs

@@ -54,6 +54,8 @@ class RunSettings:
                              f"choose one of {', '.join(self.task.train_families)}")
         for name, (low, high) in LIMITS.items():
             value = getattr(self, name)
+            if name == "train_size":  # a language model counts characters, not examples
+                high = max(high, *self.task.train_sizes)
             if not low <= value <= high:
                 raise ValueError(f"{name.replace('_', ' ')} must be between {low:g} and {high:g} (got {value:g})")
         if self.family == "CNN" and self.layers > 3:
@@ -75,13 +77,22 @@ class RunSettings:
         return (self.units,) * self.layers
 
     @property
+    def photo_filters(self) -> tuple[int, ...]:
+        """A photo CNN's filters per block: the first block's, doubled each next block."""
+        return tuple(self.units * 2 ** i for i in range(self.layers))
+
+    @property
     def train_limit(self) -> int | None:
         """None when the run uses the whole training split."""
         return None if self.train_size >= self.task.train_size else self.train_size
 
     def describe(self) -> str:
         """One line a teacher can read out: the architecture and the training settings."""
-        if self.family == "CNN":
+        if self.family == "CNN" and self.task.input_kind == "photo":
+            shape = " > ".join(f"Conv({f})+Pool" for f in self.photo_filters) + " > Flatten > Dense(10)"
+        elif self.task.task_type == "language_model":
+            shape = "characters > " + " > ".join(f"LSTM({n})" for n in self.layer_units) + " > next character"
+        elif self.family == "CNN":
             filters = (32, 64, 128)[: self.layers]
             shape = " > ".join(f"Conv({f})+Pool" for f in filters) + f" > Dense({self.units})"
         else:
@@ -91,6 +102,9 @@ class RunSettings:
         extras = f", dropout {self.dropout:g}" if self.dropout else ""
         text = f", last {self.sequence_length} words" if self.reads_text else ""
         epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
+        if self.task.task_type == "language_model":
+            return (f"{shape}{extras}; {epochs} of {WRITER_STEPS} steps, batch {self.batch_size}, learning rate "
+                    f"{self.learning_rate:g}, {min(self.train_size, self.task.train_size):,} training characters")
         return (f"{shape}{extras}{text}; {epochs}, batch {self.batch_size}, "
                 f"learning rate {self.learning_rate:g}, {min(self.train_size, self.task.train_size):,} "
                 f"training examples")
@@ -100,7 +114,14 @@ class RunSettings:
         self.validate()
         builder, fixed = self.task.train_families[self.family]
         args = dict(fixed)
-        if self.family == "CNN":
+        portable, recipe_settings = None, {}
+        if self.task.task_type == "language_model":  # NumPy windows, models.training.portable
+            args.update(units=self.layer_units, dropout=self.dropout)
+            portable, recipe_settings = "writer", {"steps_per_epoch": WRITER_STEPS, "window": 100,
+                                                  "warmup_steps": 10}
+        elif self.family == "CNN" and self.task.input_kind == "photo":
+            args.update(filters=self.photo_filters, dropout=self.dropout)
+        elif self.family == "CNN":
             dropout = (self.dropout, self.dropout)
             args.update(filters=(32, 64, 128)[: self.layers], dense_units=self.units, dropout=dropout)
         elif self.reads_text:
@@ -108,7 +129,7 @@ class RunSettings:
                         vocab_size=self.vocab_size, sequence_length=self.sequence_length)
         else:
             args.update(layer_units=self.layer_units, dropout=self.dropout)
-        if not self.reads_text and self.task.input_shape != catalog.get(catalog.MNIST).input_shape:
+        if self.task.input_kind == "image" and self.task.input_shape != catalog.get(catalog.MNIST).input_shape:
             args.update(input_shape=self.task.input_shape, num_classes=self.task.num_classes)
         return registry.ModelSpec(
             key=key, title=title or f"{self.family} (your run)", dataset=self.dataset, builder=builder,
@@ -118,6 +139,7 @@ class RunSettings:
             clipnorm=1.0 if self.family == "SimpleRNN" else None,
             convergence_threshold=self.convergence_threshold or None, seed=self.seed, group="runs",
             recipe=f"Trained on the Train page: {self.describe()}.",
+            portable_recipe=portable, recipe_settings=recipe_settings,
         )
 
     def as_dict(self) -> dict:
@@ -130,7 +152,13 @@ class RunSettings:
 
         spec = self.to_spec(key, title)
         data = worker.cached_dataset(self.dataset, self.train_limit)
-        result = loop.train(spec, dataset=data, callbacks=[worker.JobProgress(job)])
+        callbacks = [worker.JobProgress(job)]
+        if self.task.task_type == "language_model":
+            from models.training import portable
+
+            callbacks.append(portable.SampleEachEpoch(
+                lambda epoch, sentiment, text: job._event("sample", epoch=epoch, sentiment=sentiment, text=text)))
+        result = loop.train(spec, dataset=data, callbacks=callbacks)
         result.metadata["run_settings"] = self.as_dict()  # what reproduces it (no CLI command does)
         return result.metadata, result.predictions, store.model_bytes(result.model)
 
@@ -222,6 +250,8 @@ class Evaluation:
         return {"evaluations": evaluations}, None, None
 
 
+WRITER_STEPS = 50  # a Train-page language model's steps per epoch (batches of 100-character windows)
+
 # One click reproduces a course recipe (on a slice, so it finishes during a lesson).
 PRESETS: dict[str, RunSettings] = {
     "Keras MNIST convnet: CNN, 5 epochs, batch 64": RunSettings(
@@ -242,6 +272,15 @@ PRESETS: dict[str, RunSettings] = {
     "Keras LSTM on IMDB: LSTM(64), 2 epochs, 5,000 reviews": RunSettings(
         dataset=catalog.IMDB, family="LSTM", epochs=2, batch_size=64, units=64, sequence_length=100,
         train_size=5_000),
+    "Keras CIFAR-10 lab: CNN 32 > 64, dropout 0.5, 20 epochs, batch 128": RunSettings(
+        dataset=catalog.CIFAR10, family="CNN", epochs=20, batch_size=128, units=32, layers=2, dropout=0.5,
+        train_size=45_000, convergence_threshold=0.0),
+    "Quick photo run: lab CNN, 2 epochs, 5,000 photos": RunSettings(
+        dataset=catalog.CIFAR10, family="CNN", epochs=2, batch_size=128, units=32, layers=2, dropout=0.5,
+        train_size=5_000, convergence_threshold=0.0),
+    "Quick writing run: LSTM(128), 4 short epochs, a sample after each": RunSettings(
+        dataset=catalog.IMDB_CHARACTERS, family="Character LSTM", epochs=4, batch_size=64, units=128, layers=1,
+        learning_rate=3e-3, train_size=500_000, convergence_threshold=0.0),
 }
 DEFAULT_PRESET = "Quick class run: CNN, 1 epoch, 10,000 digits"
 

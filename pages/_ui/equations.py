@@ -132,3 +132,26 @@ def lstm_step(values: dict, t: int) -> dict[str, str]:
                         rf"&= {o:.3f} \times {act}({_tex_number(values['c'])})",
                         rf"&= {o:.3f} \times {_tex_number(values['tanh_c'], True)} = {_tex_result(values['h'])}")
     return out
+
+# -- Photos: where a CNN looked (Grad-CAM) -------------------------------------------------------
+
+GRADCAM = [
+    r"\alpha_k = \frac{1}{H W}\sum_{i,j} \frac{\partial y_c}{\partial A^k_{ij}}",
+    r"\mathrm{heatmap}_{ij} = \mathrm{ReLU}\Big(\sum_k \alpha_k\, A^k_{ij}\Big)",
+]
+GRADCAM_TEXT = (
+    "**Grad-CAM** asks, for each feature map $A^k$ of the last layer that still keeps a picture, how much "
+    "the score $y_c$ of the chosen class would grow if that map grew ($\\alpha_k$, the average gradient), "
+    "then adds the maps up with those weights: where the helpful maps fire is where the network looked."
+)
+
+# -- Writing: temperature and sentiment strength -------------------------------------------------
+
+TEMPERATURE = r"p_i = \mathrm{softmax}\!\left(\frac{z}{T}\right)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}"
+GUIDANCE = r"z = z_{\text{asked}} + g\,\big(z_{\text{asked}} - z_{\text{other}}\big)"
+TEMPERATURE_TEXT = (
+    "The LSTM gives every possible next character a score $z_i$. Dividing by the **temperature** $T$ before "
+    "the softmax sharpens ($T<1$: the favourite wins more often) or flattens ($T>1$: surprises) the guess. "
+    "The **sentiment strength** $g$ pushes the scores away from what the model would write for the other "
+    "sentiment."
+)

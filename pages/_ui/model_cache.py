@@ -83,3 +83,26 @@ def hidden_states(key: str):
     from models.probes import recurrent
 
     return recurrent.HiddenStates(_load(key).runner.model)
+
+
+@st.cache_resource(show_spinner="Preparing the heatmap view…")
+def gradcam(key: str):
+    """Grad-CAM of a CNN (where it looked), compiled once per server."""
+    from models.probes import gradcam as probe
+
+    return probe.GradCam(_load(key).runner.model)
+
+
+@st.cache_resource(show_spinner="Loading the writing model…")
+def char_writer(key: str):
+    """The character LSTM as a step-by-step writer (compiled and warmed up), or None when its
+    file is missing or damaged (the page says so)."""
+    from models import store
+    from models.probes import generation
+
+    try:
+        writer = generation.CharWriter(pretrained_model(key))
+    except store.ModelUnavailable:
+        return None
+    list(writer.write("warm up", 1, 1.0, 2, seed=0))  # compile now, not on a student's first click
+    return writer

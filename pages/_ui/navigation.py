@@ -28,6 +28,12 @@ PAGES = [
     PageEntry("pages/review.py", "Type a review", ":material/rate_review:",
               "Type a movie review and watch four recurrent networks read it word by word: which words push "
               "them towards positive or negative, where they change their minds, which words they do not know."),
+    PageEntry("pages/photo.py", "Show it a photo", ":material/photo_camera:",
+              "Take a photo with the camera or upload one: two CNNs trained on CIFAR-10 say which of ten things "
+              "it shows, what 32×32 picture they see, their feature maps, and where they looked (Grad-CAM)."),
+    PageEntry("pages/write.py", "Watch an LSTM write", ":material/edit_note:",
+              "A character-level LSTM writes a positive or a negative movie review, one character at a time; "
+              "see its guess for every next character, play with the temperature, or write along with it."),
     PageEntry("pages/gates.py", "LSTM gates", ":material/tune:",
               "Train a small LSTM on a sine or cosine wave in seconds (or take the pretrained one), see it "
               "forecast, then step through time and watch its input, forget and output gates open and close, "
@@ -41,6 +47,7 @@ PAGES = [
               "Train and watch the curves grow; your model then joins the Compare page."),
 ]
 GATES_PAGE = "pages/gates.py"
+REVIEW_PAGE = "pages/review.py"
 
 
 def streamlit_pages() -> list:
@@ -77,3 +84,27 @@ def take_gate_request() -> GateRequest | None:
     """The request sent to the Gates page, once (it is removed), or None."""
     request = st.session_state.pop(GATE_REQUEST, None)
     return request if isinstance(request, GateRequest) else None
+
+
+# -- Opening the Review page on a text (e.g. a review the writing LSTM wrote) --------------------
+
+REVIEW_REQUEST = "review_request"  # the one session-state key a review travels under
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """Show the Review page reading ``text``."""
+
+    text: str
+
+
+def open_review(text: str) -> None:
+    """Switch to the Review page with ``text`` in its box. Call it in a button's branch."""
+    st.session_state[REVIEW_REQUEST] = ReviewRequest(text)
+    st.switch_page(REVIEW_PAGE)
+
+
+def take_review_request() -> ReviewRequest | None:
+    """The review sent to the Review page, once (it is removed), or None."""
+    request = st.session_state.pop(REVIEW_REQUEST, None)
+    return request if isinstance(request, ReviewRequest) else None

@@ -4,7 +4,8 @@ The digit and review models train through ``tf.data`` pipelines. These two recip
 plain NumPy batches through ``keras.utils.PyDataset`` instead, so the very same code trains
 on TensorFlow on a laptop or on JAX on a GPU machine (``KERAS_BACKEND=jax``), where the
 shipped models were trained. Sections in the keras-io order: Prepare the data -> Build ->
-Train; evaluation and saving are the caller's.
+Train -> Evaluate (:func:`train_spec` for a registry model: the same result and metadata as
+``models.training.loop.train``).
 
 Long recipes take a time budget instead of a guess: a short probe measures how fast this
 machine trains, and the number of epochs (or steps) that fits the budget is fixed *before*
@@ -160,9 +161,10 @@ PHOTO_RECIPES = {
 
 
 def train_photo_model(recipe: str, x_fit, y_fit, x_val, y_val, *, epochs=None, budget_seconds=None,
-                      seed=42, builder_args=None, max_epochs=60, verbose=0, callbacks=()) -> Trained:
-    """Train a CIFAR recipe on uint8 photos. ``budget_seconds`` picks the epochs that fit."""
-    settings = {**PHOTO_RECIPES[recipe], "seed": seed}
+                      seed=42, builder_args=None, max_epochs=60, verbose=0, callbacks=(), overrides=None) -> Trained:
+    """Train a CIFAR recipe on uint8 photos. ``budget_seconds`` picks the epochs that fit;
+    ``overrides`` changes recipe settings (batch_size, learning_rate...)."""
+    settings = {**PHOTO_RECIPES[recipe], **(overrides or {}), "seed": seed}
     builder = getattr(architectures, settings["builder"])
     builder_args = dict(builder_args or {})
     keras.utils.set_random_seed(seed)
@@ -219,6 +221,8 @@ def train_char_model(chars, sentiment, val_chars, val_sentiment, *, epochs=None,
                      seed=42, builder_args=None, recipe=None, max_epochs=200, verbose=0, callbacks=()) -> Trained:
     """Train the character language model on a character stream (see data.characters)."""
     settings = {**CHAR_RECIPE, **(recipe or {}), "seed": seed}
+    if settings["steps_per_epoch"] < 1 or settings["batch_size"] < 1:
+        raise ValueError("steps per epoch and batch size must be at least 1")
     builder_args = dict(builder_args or {})
     keras.utils.set_random_seed(seed)
     keras.mixed_precision.set_global_policy("float32")
@@ -269,3 +273,107 @@ def _has_gpu() -> bool:
         return any(d.platform == "gpu" for d in jax.devices())
     except Exception:  # no JAX, or no device list: train in float32
         return False
+
+
+class SampleEachEpoch(keras.callbacks.Callback):
+    """After every epoch, let the language model write a short review and hand it to ``report``
+    (the classic char-RNN demos print one: the text turns from noise into words as it learns)."""
+
+    def __init__(self, report, length: int = 120, prompt: str = "this movie", temperature: float = 0.8):
+        super().__init__()
+        self.report, self.length, self.prompt, self.temperature = report, length, prompt, temperature
+
+    def on_epoch_end(self, epoch, logs=None):
+        from models.probes import generation
+
+        writer = generation.CharWriter(self.model, compiled=False)  # rebuilt each epoch: fresh weights
+        for sentiment, name in ((1, "positive"), (0, "negative")):
+            text = writer.write_many([sentiment], self.temperature, self.length, seed=epoch, prompt=self.prompt,
+                                     strength=0.0)[0]
+            self.report(epoch + 1, name, text)
+
+
+# -- A registry model: train, evaluate, describe ------------------------------------------------
+
+
+def train_spec(spec, epochs=None, batch_size=None, seed=None, train_limit=None, callbacks=None, progress=None,
+               verbose=0, dataset=None, budget_seconds=None, build_overrides=None):
+    """Train a registry model whose ``portable_recipe`` is set, evaluate it on its test set and
+    describe it exactly as ``models.training.loop.train`` does (a ``TrainResult``)."""
+    from data import catalog
+
+    task = catalog.get(spec.dataset)
+    seed = spec.seed if seed is None else seed
+    data = dataset or task.load(progress=progress, train_limit=train_limit)
+    builder_args = {**spec.builder_args, **(build_overrides or {})}
+    if task.task_type == "language_model":
+        recipe = {**spec.recipe_settings, "batch_size": batch_size or spec.batch_size,
+                  "learning_rate": spec.learning_rate}
+        trained = train_char_model(data.x_train, data.y_train, data.x_val, data.y_val,
+                                   epochs=None if budget_seconds else (epochs or spec.epochs),
+                                   budget_seconds=budget_seconds, seed=seed, builder_args=builder_args,
+                                   recipe=recipe, verbose=verbose, callbacks=callbacks or ())
+    else:
+        overrides = {**spec.recipe_settings, "batch_size": batch_size or spec.batch_size,
+                     "learning_rate": spec.learning_rate}
+        trained = train_photo_model(spec.portable_recipe, data.x_train, data.y_train, data.x_val, data.y_val,
+                                    epochs=None if budget_seconds else (epochs or spec.epochs),
+                                    budget_seconds=budget_seconds, seed=seed, builder_args=builder_args,
+                                    verbose=verbose, callbacks=callbacks or (), overrides=overrides)
+    command = None
+    if not build_overrides and dataset is None:
+        command = (f"python -m models train {spec.key} --epochs {trained.settings['epochs']} "
+                   f"--batch-size {trained.settings['batch_size']} --seed {seed}"
+                   + (f" --limit {train_limit}" if train_limit else ""))
+    return describe(spec, trained, data, command)
+
+
+def describe(spec, trained: Trained, data, command: str | None, trained_on: str | None = None):
+    """Evaluate ``trained.model`` on the task's test set and write the metadata every page
+    reads (the keys of ``models.training.loop.train``'s, plus what a language model has)."""
+    import platform
+    from datetime import datetime, timezone
+
+    from models.training import loop
+
+    model, settings = trained.model, trained.settings
+    if spec.task == "language_model":
+        from models.probes import generation
+
+        test = generation.bits_per_character(model, list(data.x_test), list(data.y_test))
+        results = {"test_n": test["reviews"], "test_characters": test["characters"],
+                   "test_bits_per_character": test["bits_per_character"], "test_perplexity": test["perplexity"],
+                   "target_bits_per_character": spec.target_bits_per_character}
+        predictions = None
+    else:
+        test = loop.evaluate(model, np.asarray(data.x_test, np.float32), data.y_test, spec.task,
+                             len(data.class_names or []))
+        results = {"test_n": test["n"], "test_accuracy": test["accuracy"], "confusion_matrix": test["confusion_matrix"],
+                   "target_accuracy": spec.target_accuracy}
+        predictions = test["predictions"]
+    metadata = {
+        "model": spec.key, "title": spec.title, "dataset": spec.dataset, "class_names": data.class_names,
+        "task": spec.task, **results,
+        "history": trained.history,
+        "epochs": len(trained.seconds_per_epoch), "epochs_requested": settings["epochs"],
+        "converged_epoch": None, "convergence_threshold": None,
+        "builder_args": {k: v for k, v in settings.get("builder_args", {}).items()
+                         if isinstance(v, int | float | str | bool | tuple | list | None)},
+        "best_epoch": None, "embedding_warmup_epochs": None,
+        "batch_size": settings["batch_size"], "learning_rate": settings["learning_rate"], "seed": settings["seed"],
+        "train_size": int(len(data.x_train)),
+        "seconds_per_epoch": [round(s, 2) for s in trained.seconds_per_epoch],
+        "params": int(model.count_params()),
+        "layers": loop.describe_layers(model),
+        "recipe": spec.recipe,
+        "training_settings": {k: v for k, v in settings.items() if k != "builder_args"},
+        "augmentation": ("random 32x32 crops of the photo padded by 4 mirrored pixels, left-right flips"
+                         if settings.get("augment") else None),
+        "data_sha256": data.sha256,
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "trained_on": trained_on or f"this machine, Keras {keras.__version__} on {keras.backend.backend()}",
+        "versions": {"keras": keras.__version__, "backend": keras.backend.backend(),
+                     "python": platform.python_version()},
+        "command": command,
+    }
+    return loop.TrainResult(model, metadata, predictions)
