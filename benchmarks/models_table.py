@@ -26,12 +26,23 @@ def table() -> str:
              "|---|---|---|---:|---:|---:|---:|---:|"]
     for spec in registry.MODELS.values():
         meta = registry.load_metadata(spec.key)
-        if not meta or "test_accuracy" not in meta:
+        if not meta or not ("test_accuracy" in meta or "test_bits_per_character" in meta):
             continue
         seconds = sorted(meta["seconds_per_epoch"])[len(meta["seconds_per_epoch"]) // 2]
+        if "test_accuracy" in meta:
+            score = f"**{meta['test_accuracy']:.2%}**"
+            target = f"{spec.target_accuracy:.1%}" if spec.target_accuracy else "—"
+        else:  # a language model: bits per character (lower is better)
+            score = f"**{meta['test_bits_per_character']:.3f} bits/char**"
+            target = f"≤ {spec.target_bits_per_character:g} bits/char"
         lines.append(f"| `{spec.key}` | {spec.title} | {spec.dataset} | {meta['params']:,} | {meta['epochs']} | "
-                     f"{seconds:.0f} | **{meta['test_accuracy']:.2%}** | "
-                     f"{f'{spec.target_accuracy:.1%}' if spec.target_accuracy else '—'} |")
+                     f"{seconds:.0f} | {score} | {target} |")
+    trained_elsewhere = [s.key for s in registry.MODELS.values()
+                         if "NVIDIA" in str((registry.load_metadata(s.key) or {}).get("trained_on", ""))]
+    if trained_elsewhere:
+        lines.append("")
+        lines.append("s/epoch: on the machine that trained the model (its `trained_on` metadata); "
+                     + ", ".join(f"`{k}`" for k in trained_elsewhere) + " trained on a lent GPU (NVIDIA H200).")
     return "\n".join(lines)
 
 

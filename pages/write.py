@@ -16,6 +16,13 @@ from pages._ui import equations  # noqa: E402
 TASK = catalog.get(catalog.IMDB_CHARACTERS)  # what this page does: write reviews, one character at a time
 MODEL_KEY = next(spec.key for spec in registry.for_dataset(TASK.key))
 
+MARKDOWN_SPECIAL = set("\\`*_[]<>#~$|")  # written characters shown as themselves, not as formatting
+
+
+def as_markdown(text: str) -> str:
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in text)
+
+
 st.title(":material/edit_note: Watch an LSTM write")
 st.caption("A language model made of two LSTM layers has read 25,000 IMDB reviews, one character at a "
            "time, always guessing the next one. Give it a start and ask for a positive or a negative "
@@ -56,20 +63,20 @@ with output:
         steps: list = []
 
         def stream():
+            yield f"**{as_markdown(prompt.text)}**" if prompt.text else ""
             for step in writer.write(prompt.text, sentiment_id, temperature, length, seed=int(seed),
                                      strength=strength):
                 steps.append(step)
-                yield step.char
+                yield as_markdown(step.char)
 
-        st.markdown(f"**{prompt.text}**")
-        written = st.write_stream(stream())
-        st.session_state["write_result"] = {"prompt": prompt.text, "text": written,
+        st.write_stream(stream())
+        st.session_state["write_result"] = {"prompt": prompt.text, "text": "".join(s.char for s in steps),
                                             "probabilities": np.array([s.probabilities for s in steps])}
     result = st.session_state.get("write_result")
     if result is None:
         st.info("Press **Write**.", icon=":material/arrow_back:")
     elif not go:
-        st.markdown(f"**{result['prompt']}**{result['text']}")
+        st.markdown(f"**{as_markdown(result['prompt'])}**{as_markdown(result['text'])}")
     if result is not None:
         review = result["prompt"] + result["text"]
         judge, gates = st.columns(2)

@@ -21,14 +21,17 @@ def test_home_lists_pages_and_model_accuracies():
     at = app().run()
     assert not at.exception
     assert "CNN · RNN · LSTM Explorer" in at.title[0].value
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = [(m.label, m.value) for m in at.metric]
     assert metrics  # one card per trained model
-    assert all(v.endswith("%") for v in metrics.values())
+    accuracies = [v for label, v in metrics if label == "test accuracy"]
+    writers = [v for label, v in metrics if label == "bits per character"]
+    assert all(v.endswith("%") for v in accuracies) and len(accuracies) + len(writers) == len(metrics)
     from models import registry
 
     trained = [s for s in registry.MODELS.values()
                if s.group == "main" and "test_accuracy" in (registry.load_metadata(s.key) or {})]
-    assert len(at.metric) == len(trained) >= 8
+    assert len(accuracies) == len(trained) >= 10
+    assert writers == [f"{registry.load_metadata('char_lstm')['test_bits_per_character']:.3f}"]
 
 
 def test_draw_page_prompts_before_anything_is_drawn():
