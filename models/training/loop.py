@@ -195,7 +195,6 @@ def train(
     ``convergence_threshold`` defaults to the registry's (0 switches it off);
     ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
     spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
-    key = spec.key
     if spec.portable_recipe:  # photos and writing: NumPy batches on any Keras backend
         from models.training import portable
 
@@ -236,24 +235,45 @@ def train(
         warmup_embedding(model, train_ds, val_ds, spec.embedding_warmup_epochs, verbose)
 
     # Train.
-    timer = EpochTimer()
-    all_callbacks = [timer, *(callbacks or [])]
-    early = None
-    if spec.patience:
-        early = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=spec.patience,
-                                              restore_best_weights=True)
-        all_callbacks.append(early)
-    convergence = None
-    if convergence_threshold:
-        convergence = ConvergenceStop(convergence_threshold)
-        all_callbacks.append(convergence)
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=all_callbacks, verbose=verbose)
+    watch = _Watchers(spec, convergence_threshold, callbacks)
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=watch.callbacks, verbose=verbose)
 
     # Evaluate on every test example.
     test = evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
-    epochs_run = len(timer.seconds)
     metadata = {
-        "model": key,
+        **_results(spec, data, test, history, watch, epochs),
+        **_settings(spec, overrides, batch_size, seed, data, augmenter),
+        "params": int(model.count_params()),
+        "layers": describe_layers(model),
+        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version()},
+        "command": _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset),
+    }
+    return TrainResult(model, metadata, test.get("predictions"))
+
+
+class _Watchers:
+    """The callbacks of one fit: the epoch timer, early stopping and the convergence criterion
+    when the spec asks for them, then the caller's."""
+
+    def __init__(self, spec, convergence_threshold, callbacks):
+        self.timer = EpochTimer()
+        self.early = self.convergence = None
+        self.threshold = convergence_threshold
+        self.callbacks = [self.timer, *(callbacks or [])]
+        if spec.patience:
+            self.early = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=spec.patience,
+                                                       restore_best_weights=True)
+            self.callbacks.append(self.early)
+        if convergence_threshold:
+            self.convergence = ConvergenceStop(convergence_threshold)
+            self.callbacks.append(self.convergence)
+
+
+def _results(spec, data, test, history, watch: _Watchers, epochs: int) -> dict:
+    """What the training did and how the model scored on the test set."""
+    return {
+        "model": spec.key,
         "title": spec.title,
         "dataset": spec.dataset,
         "class_names": data.class_names,
@@ -263,29 +283,29 @@ def train(
             "target_accuracy": spec.target_accuracy} if "accuracy" in test else
            {"test_mse": test["mse"], "test_mae": test["mae"]}),
         "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
-        "epochs": epochs_run,
+        "epochs": len(watch.timer.seconds),
         "epochs_requested": epochs,
-        "converged_epoch": convergence.converged_epoch if convergence else None,
-        "convergence_threshold": convergence_threshold or None,
+        "converged_epoch": watch.convergence.converged_epoch if watch.convergence else None,
+        "convergence_threshold": watch.threshold or None,
+        "best_epoch": (int(np.argmax(history.history["val_accuracy"])) + 1) if watch.early else None,
+        "seconds_per_epoch": [round(s, 2) for s in watch.timer.seconds],
+    }
+
+
+def _settings(spec, overrides: dict, batch_size: int, seed: int, data, augmenter) -> dict:
+    """How it was trained: only the builder arguments given, the augmentation's own values."""
+    return {
         "builder_args": {k: v for k, v in {**spec.builder_args, **overrides}.items()
                          if isinstance(v, int | float | str | bool | tuple | list | None)},
-        "best_epoch": (int(np.argmax(history.history["val_accuracy"])) + 1) if early else None,
         "embedding_warmup_epochs": spec.embedding_warmup_epochs or None,
         "batch_size": batch_size,
         "learning_rate": spec.learning_rate,
         "seed": seed,
         "train_size": int(len(data.x_train)),
-        "seconds_per_epoch": [round(s, 2) for s in timer.seconds],
-        "params": int(model.count_params()),
-        "layers": describe_layers(model),
         "recipe": spec.recipe,
         "augmentation": augmenter.description if augmenter else None,
         "data_sha256": data.sha256,
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version()},
-        "command": _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset),
     }
-    return TrainResult(model, metadata, test.get("predictions"))
 
 
 def _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset) -> str | None:
