@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 MAX_RAW_NUMBER = 32  # characters: longer "numbers" are refused before parsing
 INTEGER = re.compile(r"-?[0-9]{1,18}")  # no "+", "_", spaces: one spelling per value
-FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE]-?[0-9]{1,3})?")
+FLOAT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MODEL_KEY = r"[a-z][a-z0-9_]{0,47}"
 
