@@ -385,3 +385,12 @@ def test_export_zip_holds_the_csv_and_every_drawing(board):
         assert archive.read(f"drawings/{s.id}.png") == s.png
     meta = json.loads(archive.read("board.json"))
     assert meta["lesson"] == "Lesson 1: CNNs" and meta["submissions"] == 7
+
+
+def test_a_board_locked_past_the_busy_timeout_refuses_with_a_message(board, monkeypatch):
+    monkeypatch.setattr(class_board, "BUSY_TIMEOUT_MS", 200)
+    other_server = ClassBoard(board.path)
+    with board._write():  # another process holding the write lock far too long
+        with pytest.raises(SubmissionRefused, match="busy"):
+            other_server.submit_review("s", "A good film.", "positive", REVIEW_ANSWERS)
+    assert other_server.submit_review("s", "A good film.", "positive", REVIEW_ANSWERS)
