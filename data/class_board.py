@@ -354,11 +354,24 @@ class ClassBoard:
                     db.execute("ROLLBACK")
 
     def _migrate(self) -> None:
-        with self._connect() as db:
-            # WAL is a property of the file: set once, every later connection uses it.
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
+        # WAL is a property of the file: set once, every later connection uses it. Two processes
+        # switching a new file at the same moment can deadlock (each holds a shared lock and
+        # wants the exclusive one); SQLite then fails one at once, without its busy handler,
+        # so retry here until the busy timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                with self._connect() as db:
+                    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                    raise
+                mode = "busy"
+            if mode.lower() == "wal":
+                break
+            if time.monotonic() > deadline:
                 raise BoardUnavailable(f"The class board file {self.path} cannot use WAL mode ({mode}).")
+            time.sleep(0.01)
         with self._write() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
