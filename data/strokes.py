@@ -175,9 +175,10 @@ def _quadratic(p0, p1, p2, n: int = QUADRATIC_SAMPLES) -> list:
 def from_fabric_path(obj: dict) -> np.ndarray:
     """The points of one fabric.js free-drawing path (commands M, L, Q, C), in canvas pixels.
 
-    Free drawing stores absolute canvas coordinates in ``path``; ``left``/``top`` only describe
-    its bounding box. An object that was moved or scaled afterwards (transform mode) is mapped
-    back with its ``scaleX``/``scaleY`` and the shift of its box."""
+    Free drawing stores absolute canvas coordinates in ``path`` (checked on a recording from
+    Chromium: the path of a stroke starting at canvas pixel (150, 40) starts with M 150 40);
+    ``left``/``top`` are then just the centre of its box. An object moved, scaled or rotated
+    afterwards (transform mode) is mapped from its path's centre to ``left``/``top``."""
     points, here = [], None
     for command in obj.get("path") or []:
         if not command:
@@ -198,10 +199,20 @@ def from_fabric_path(obj: dict) -> np.ndarray:
         return np.zeros((0, 2))
     xy = np.asarray(points, np.float64)
     scale = np.array([float(obj.get("scaleX", 1) or 1), float(obj.get("scaleY", 1) or 1)])
-    offset = obj.get("pathOffset")
-    if offset and "left" in obj and "top" in obj and not np.allclose(scale, 1):
-        centre = np.array([offset["x"], offset["y"]])
-        xy = (xy - centre) * scale + centre
+    angle = np.radians(float(obj.get("angle", 0) or 0))
+    moved = obj.get("originX") == "center" and obj.get("originY") == "center" and "left" in obj and "top" in obj
+    if moved:
+        offset = obj.get("pathOffset") or {}
+        centre = np.array([offset.get("x", np.nan), offset.get("y", np.nan)], np.float64)
+        if not np.isfinite(centre).all():
+            centre = (xy.min(axis=0) + xy.max(axis=0)) / 2
+        target = np.array([float(obj["left"]), float(obj["top"])])
+        # Only when the box really was transformed: a fresh stroke's left/top is its own centre.
+        if np.allclose(scale, 1) and angle == 0 and np.abs(target - centre).max() < 0.1 * max(float(obj.get(
+                "width", 0) or 0), float(obj.get("height", 0) or 0), 1.0) + 2:
+            return xy
+        rotate = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        xy = ((xy - centre) * scale) @ rotate.T + target
     return xy
 
 
@@ -216,9 +227,9 @@ def strokes_from_canvas_json(json_data) -> list[np.ndarray]:
         raise ValueError("the canvas data must be an object with a list of 'objects'")
     strokes = []
     for obj in json_data.get("objects", []):
-        if isinstance(obj, dict) and obj.get("type") == "path":
+        if isinstance(obj, dict) and str(obj.get("type", "")).lower() == "path":
             strokes.append(from_fabric_path(obj))
-        elif isinstance(obj, dict) and obj.get("type") == "line":  # the canvas's line tool
+        elif isinstance(obj, dict) and str(obj.get("type", "")).lower() == "line":  # the canvas's line tool
             left, top = float(obj.get("left", 0)), float(obj.get("top", 0))
             strokes.append(np.array([[left + obj.get("x1", 0), top + obj.get("y1", 0)],
                                      [left + obj.get("x2", 0), top + obj.get("y2", 0)]], np.float64))
