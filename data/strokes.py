@@ -251,3 +251,33 @@ def read_stroke_file(path: str | Path) -> list:
         raise ValueError(f'{path}: expected {{"strokes": [[[x, y], ...], ...]}}')
     return data["strokes"]
 
+
+
+# -- Strokes as a picture ---------------------------------------------------------------------
+
+CANVAS_SIZE = 280  # the Draw page's canvas
+CANVAS_MARGIN = 40  # pixels left free around the drawing, as a student leaves around a digit
+CANVAS_PEN = 22  # the Draw page's default pen width
+
+
+def render_image(drawing, canvas_size: int = CANVAS_SIZE, pen_width: int = CANVAS_PEN) -> np.ndarray:
+    """A (28, 28) float32 MNIST-style image of screen strokes, made as the Draw page makes one:
+    white strokes of the page's pen width on a black canvas, then :func:`data.digits.to_mnist`
+    (ink fitted in 20x20, centre of mass at the centre). For adding the pen writers' variety to
+    the image models' training."""
+    from PIL import Image, ImageDraw
+
+    from data import digits
+
+    parts = normalise(clean_strokes(drawing))
+    inner = canvas_size - 2 * CANVAS_MARGIN
+    image = Image.new("L", (canvas_size, canvas_size), 0)
+    pen = ImageDraw.Draw(image)
+    for part in parts:
+        xy = [tuple(p) for p in (part * inner + canvas_size / 2).tolist()]
+        if len(xy) == 1:
+            xy = xy * 2
+        pen.line(xy, fill=255, width=pen_width, joint="curve")
+        for x, y in (xy[0], xy[-1]):  # round caps, like the canvas's
+            pen.ellipse((x - pen_width / 2, y - pen_width / 2, x + pen_width / 2, y + pen_width / 2), fill=255)
+    return digits.to_mnist(np.asarray(image))

@@ -176,3 +176,15 @@ def test_stroke_file(tmp_path):
         strokes.read_stroke_file(tmp_path / "bad.json")
     with pytest.raises(ValueError, match="cannot read"):
         strokes.read_stroke_file(tmp_path / "missing.json")
+
+
+def test_render_image_is_mnist_like_and_ignores_scale():
+    image = strokes.render_image(FOUR)
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    assert image.max() == pytest.approx(1.0) and image.min() >= 0
+    rows, cols = np.nonzero(image > 0.1)
+    assert max(rows.max() - rows.min(), cols.max() - cols.min()) <= 21, "ink fits MNIST's 20 px box"
+    total = image.sum()
+    centre = [(np.arange(28)[:, None] * image).sum() / total, (np.arange(28)[None, :] * image).sum() / total]
+    np.testing.assert_allclose(centre, [13.5, 13.5], atol=1.5)
+    np.testing.assert_allclose(strokes.render_image([s * 0.1 + 500 for s in FOUR]), image, atol=1e-5)
