@@ -50,16 +50,20 @@ class PenSpec:
     target_accuracy: float = 0.985
 
 
+def _recipe(layer: str, positions: bool = True) -> str:
+    where = " > fixed running sum (adds the pen position)" if positions else ""
+    return (f"Pen moves (dx, dy, pen_up) resampled by distance > Masking{where} > {layer} > Dropout > "
+            "Dense(10, softmax); Adam with cosine decay; augmented strokes.")
+
+
 SPECS = {
     "pen_lstm": PenSpec("pen_lstm", "Pen LSTM", {"cell": "lstm", "layer_units": (128,)},
-                        "Pen moves (dx, dy, pen_up) resampled by distance > Masking > LSTM(128) > Dropout > "
-                        "Dense(10, softmax); Adam with cosine decay; augmented strokes."),
+                        _recipe("LSTM(128)", positions=False)),
     "pen_gru": PenSpec("pen_gru", "Pen GRU", {"cell": "gru", "layer_units": (128,)},
-                       "Pen moves (dx, dy, pen_up) resampled by distance > Masking > GRU(128) > Dropout > "
-                       "Dense(10, softmax); Adam with cosine decay; augmented strokes."),
+                       _recipe("GRU(128)", positions=False)),
+    # The plain recurrent network reads the moves alone: the contrast the course draws.
     "pen_rnn": PenSpec("pen_rnn", "Pen SimpleRNN", {"cell": "simple_rnn", "layer_units": (128,)},
-                       "Pen moves (dx, dy, pen_up) resampled by distance > Masking > SimpleRNN(128) > Dropout > "
-                       "Dense(10, softmax); Adam with cosine decay; augmented strokes.", learning_rate=1e-3),
+                       _recipe("SimpleRNN(128)", positions=False), learning_rate=1e-3),
 }
 
 
