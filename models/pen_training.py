@@ -57,10 +57,10 @@ def _recipe(layer: str, positions: bool = True) -> str:
 
 
 SPECS = {
-    "pen_lstm": PenSpec("pen_lstm", "Pen LSTM", {"cell": "lstm", "layer_units": (128,)},
-                        _recipe("LSTM(128)", positions=False)),
-    "pen_gru": PenSpec("pen_gru", "Pen GRU", {"cell": "gru", "layer_units": (128,)},
-                       _recipe("GRU(128)", positions=False)),
+    "pen_lstm": PenSpec("pen_lstm", "Pen LSTM", {"cell": "lstm", "layer_units": (128,), "positions": True},
+                        _recipe("LSTM(128)")),
+    "pen_gru": PenSpec("pen_gru", "Pen GRU", {"cell": "gru", "layer_units": (128,), "positions": True},
+                       _recipe("GRU(128)")),
     # The plain recurrent network reads the moves alone: the contrast the course draws.
     "pen_rnn": PenSpec("pen_rnn", "Pen SimpleRNN", {"cell": "simple_rnn", "layer_units": (128,)},
                        _recipe("SimpleRNN(128)", positions=False), learning_rate=1e-3),
