@@ -34,6 +34,7 @@ IMDB = "imdb"
 SINE = "sine"
 COSINE = "cosine"
 CIFAR10 = "cifar10"
+PENDIGITS = "pendigits"
 IMDB_CHARACTERS = "imdb_characters"
 
 # What the user gives the model (decides which input form a page shows).
@@ -143,6 +144,9 @@ FASHION_MNIST_FILE = sources.DatasetFile("fashion_mnist.npz", "Fashion-MNIST", K
                                          build=_lazy("data.mnist", "build_fashion"), size="30 MB")
 IMDB_FILE = sources.DatasetFile("imdb_reviews.csv.gz", "IMDB reviews", IMDB_URL,
                                 build=_lazy("data.imdb", "build_csv"), size="84 MB")
+PENDIGITS_URL = "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip"
+PENDIGITS_FILE = sources.DatasetFile("pendigits/pendigits_strokes.npz", "UCI pen digits (original trajectories)",
+                                     PENDIGITS_URL, build=_lazy("data.pendigits", "build"), size="1.6 MB")
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_FILE = sources.DatasetFile("cifar10.npz", "CIFAR-10", CIFAR10_URL,
                                    build=_lazy("data.cifar10", "build_npz"), size="163 MB")
@@ -223,4 +227,14 @@ register(Task(
     test_description="1,000 IMDB test reviews (a seeded random choice), each read from its start",
     train_sizes=(200_000, 500_000, 2_000_000, 10_000_000),  # characters (the whole stream: ~31 million)
     train_families={"Character LSTM": ("char_lstm", {})},
+))
+register(Task(
+    key=PENDIGITS, title="Pen strokes (UCI pen digits)", input_kind="strokes", task_type="multiclass",
+    class_names=tuple(str(d) for d in range(10)), input_shape=(48, 3),
+    load=_lazy("data.pendigits", "dataset"),
+    load_test=lambda allow_download=False: _lazy("data.pendigits", "load_test_images")(allow_download=allow_download),
+    files=(PENDIGITS_FILE,), prepare_user_input=_lazy("data.strokes", "from_canvas_json"), example_view="image",
+    step_title="pen point", reading_title="Digit, point by point as the pen moved",
+    example_title="A pen digit by one of 14 test writers",
+    test_description="all 3,498 pen digits by the 14 test writers (none seen in training)",
 ))

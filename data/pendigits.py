@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from data import sources
+from data import catalog, sources
 
 UCI_ARCHIVE = "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip"
 ORIGINAL_FILES = {"train": "pendigits-orig.tra", "test": "pendigits-orig.tes"}
@@ -163,7 +163,7 @@ def convert(originals: dict[str, bytes], target: Path) -> Path:
     return target
 
 
-def _build(tmp: Path, target: Path, progress) -> None:
+def build(tmp: Path, target: Path, progress) -> None:
     archive = sources.download(UCI_ARCHIVE, tmp / "pendigits.zip", progress)
     originals = {}
     with zipfile.ZipFile(archive) as z:
@@ -176,8 +176,7 @@ def _build(tmp: Path, target: Path, progress) -> None:
     convert(originals, target)
 
 
-PENDIGITS = sources.DatasetFile("pendigits/pendigits_strokes.npz", "UCI pen digits (original trajectories)",
-                                UCI_ARCHIVE, build=_build)
+PENDIGITS = catalog.PENDIGITS_FILE  # declared once, in the catalog (official source, converter)
 
 
 # -- Loading ----------------------------------------------------------------------------------
@@ -209,6 +208,36 @@ def load_raw(path: str | Path) -> dict[str, np.ndarray]:
 
 def is_available() -> bool:
     return sources.find(PENDIGITS.name) is not None
+
+
+def to_screen(split: PenDigits) -> list:
+    """Every digit's strokes in the screen's frame (y down), as the canvas and the CLI give them."""
+    return [[s * [1.0, -1.0] for s in digit] for digit in split.strokes]  # tablet y points up
+
+
+def dataset(progress=None, train_limit: int | None = None):
+    """Pen sequences (N, MAX_STEPS, 3), unaugmented: the last 3 training writers validate, the 14
+    test writers test (the pen models' own training augments the raw strokes instead)."""
+    from data import strokes
+    from data.dataset import Dataset
+
+    train, test = load(progress)
+    x = strokes.to_batch(to_screen(train))
+    held_out = np.isin(train.writers, np.unique(train.writers)[-3:])
+    x_fit, y_fit = x[~held_out], train.labels[~held_out]
+    if train_limit:
+        x_fit, y_fit = x_fit[:train_limit], y_fit[:train_limit]
+    return Dataset(catalog.PENDIGITS, x_fit, y_fit, x[held_out], train.labels[held_out],
+                   strokes.to_batch(to_screen(test)), test.labels, file_sha256(), list(CLASS_NAMES))
+
+
+def load_test_images(allow_download: bool = False):
+    """The test digits drawn as 28x28 pictures (for the Compare page's example cards) and labels."""
+    from data import strokes
+
+    _, test = load(allow_download=allow_download)
+    images = np.stack([strokes.render_image(digit) for digit in to_screen(test)])
+    return (images * 255).round().astype(np.uint8) if images.dtype.kind == "f" else images, test.labels
 
 
 def file_sha256() -> str:

@@ -6,6 +6,7 @@
     python -m models predict mnist_cnn digit.png other.jpg --json
     python -m models predict cifar_cnn photo.jpg --json
     python -m models predict imdb_lstm --text "Not good at all." --json
+    python -m models predict pen_lstm --strokes four.json --json
     python -m models generate char_lstm --prompt "This movie was" --sentiment negative --seed 1
 
 Errors (an unknown model, a missing dataset, an unreadable image) are one clear line on
@@ -197,6 +198,10 @@ def cmd_predict(args) -> int:
         return cmd_predict_text(spec, args)
     if kind == "photo":
         return cmd_predict_photo(spec, task, args)
+    if kind == "strokes":
+        return cmd_predict_strokes(spec, args)
+    if args.strokes:
+        return _fail(f"{spec.key} reads {kind or 'no'} input, not pen strokes; try pen_lstm")
     if kind != "image":
         return _fail(f"{spec.key} does not classify images or text")
     if args.text or args.text_file:
@@ -275,6 +280,44 @@ def cmd_predict_photo(spec, task, args) -> int:
     else:
         for r in results:
             print(f"{_shown(r['file'])}: {r['label']} ({max(r['probabilities'].values()):.1%})")
+    return 1 if failed else 0
+
+
+def cmd_predict_strokes(spec, args) -> int:
+    """Stroke files ({"strokes": [[[x, y], ...], ...]}, screen coordinates) through the Draw
+    page's stroke pipeline; output as for digit images."""
+    if args.images or args.text or args.text_file:
+        return _fail(f"{spec.key} reads pen strokes: give it --strokes FILE.json")
+    if not args.strokes:
+        return _fail('give at least one stroke file with --strokes FILE.json ({"strokes": [[[x, y], ...], ...]})')
+    from data import strokes
+
+    prepared, failed = [], 0
+    for name in args.strokes:
+        try:
+            prepared.append((name, strokes.to_sequence(strokes.read_stroke_file(name))))
+        except (OSError, ValueError) as error:
+            print(f"error: {_shown(name)}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+            failed += 1
+    results = []
+    if prepared:
+        _quiet_tensorflow()
+        import numpy as np
+
+        from models import store
+
+        try:
+            model = store.load_pretrained(spec.key)
+        except store.ModelUnavailable as error:
+            return _fail(str(error), EXIT_UNAVAILABLE)
+        probabilities = np.asarray(model.predict_on_batch(np.stack([seq.rows for _, seq in prepared])))
+        for (name, _), p in zip(prepared, probabilities):
+            results.append({"file": name, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]})
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for r in results:
+            print(f"{_shown(r['file'])}: {r['label']} ({max(r['probabilities']):.1%})")
     return 1 if failed else 0
 
 
@@ -404,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("images", nargs="*", metavar="IMAGE")
     p.add_argument("--text", action="append", help="a review to classify (repeatable)")
     p.add_argument("--text-file", help="a UTF-8 file with one review per line")
+    p.add_argument("--strokes", action="append", metavar="FILE.json",
+                   help='pen models: a stroke file {"strokes": [[[x, y], ...], ...]} (screen coordinates, '
+                        "y down, one list per pen-down stroke); repeatable")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_predict)
 

@@ -48,6 +48,9 @@ class ModelSpec:
     portable_recipe: str | None = None
     target_bits_per_character: float | None = None  # language models: the test figure to reach
     recipe_settings: dict = field(default_factory=dict)  # portable recipes: e.g. steps per epoch, window
+    # The module of models.training that trains it, when not the loop: "portable" (photos,
+    # writing) or "pen" (pen strokes, augmented on the raw strokes).
+    trainer: str | None = None
 
     @property
     def pretrained_path(self) -> Path:
@@ -205,7 +208,8 @@ for _cell, _cell_title in (("simple_rnn", "RNN"), ("lstm", "LSTM")):
 _register(ModelSpec(
     key="cifar_cnn", title="ResNet", dataset=catalog.CIFAR10, builder="cifar_resnet",
     summary="A small residual network: 8 convolutions with batch normalisation, two shortcut blocks.",
-    target_accuracy=0.90, epochs=48, batch_size=512, learning_rate=0.2, portable_recipe="resnet",
+    target_accuracy=0.90, epochs=48, batch_size=512, learning_rate=0.2,
+    portable_recipe="resnet", trainer="portable",
     recipe=("After the fast CIFAR-10 recipes (the DAWNBench 'ResNet-9'), narrowed to 64-128-192-256 channels "
             "so the file stays under 10 MB: prep conv > conv, pool, residual(2 convs) > conv, pool > conv, pool, "
             "residual(2 convs) > global max pool > Dense(10). SGD with Nesterov momentum 0.9, 15% linear warm-up "
@@ -216,7 +220,8 @@ _register(ModelSpec(
 _register(ModelSpec(
     key="cifar_cnn_lab", title="Lab CNN", dataset=catalog.CIFAR10, builder="cifar_cnn_lab",
     summary="The course lab's network: two convolution + pooling blocks and one dense layer.",
-    target_accuracy=0.70, epochs=20, batch_size=128, learning_rate=1e-3, portable_recipe="lab",
+    target_accuracy=0.70, epochs=20, batch_size=128, learning_rate=1e-3,
+    portable_recipe="lab", trainer="portable",
     recipe=("Keras lab on CIFAR-10, exactly: Conv2D(32,3,relu) > MaxPool(2) > Conv2D(64,3,relu) > MaxPool(2) > "
             "Flatten > Dropout(0.5) > Dense(10,softmax), Adam 1e-3, batch 128, 20 epochs, no augmentation; "
             "45,000 training photos, the last 5,000 for validation."),
@@ -227,11 +232,39 @@ _register(ModelSpec(
     task="language_model",
     summary="Two LSTM layers that read a review one character at a time and guess the next one.",
     target_accuracy=0.0, target_bits_per_character=1.6, epochs=56, batch_size=256, learning_rate=2e-3,
-    portable_recipe="writer",
+    portable_recipe="writer", trainer="portable",
     recipe=("Character-level language model conditioned on the sentiment: Embedding(64 characters, 32) + "
             "Embedding(2 sentiments, 8) at every step > LSTM(384) > LSTM(384) > Dense(64 scores). Trained on the "
             "24,000 training reviews (lower case, <br /> removed), windows of 200 characters at random places, "
             "batch 256, 400 steps an epoch, Adam 2e-3 with warm-up and cosine decay, gradient norm clipped at 1."),
+))
+
+
+# -- Pen strokes: the course's RNN/LSTM assignment on pen trajectories (models.training.pen).
+_PEN_NOTE = ("UCI pen digits, original trajectories: the moves (dx, dy, pen_up) resampled every 0.1 of the "
+             "drawing's size, at most 48 points, padding masked. Trained on 27 writers with augmented strokes "
+             "(scale, slant, rotation, jitter, stroke order and direction), validated on 3 held-out writers, "
+             "tested on the 14 other writers; Adam with cosine decay, 40 epochs, no early stopping.")
+_register(ModelSpec(
+    key="pen_lstm", title="Pen LSTM", dataset=catalog.PENDIGITS, builder="pen_recurrent", trainer="pen",
+    builder_args={"cell": "lstm", "layer_units": (128,), "positions": True},
+    summary="Reads the pen's moves point by point, with where the pen is, and remembers with gates.",
+    target_accuracy=0.985, epochs=40, batch_size=64, learning_rate=2e-3,
+    recipe="Masking > fixed running sum (adds the pen position) > LSTM(128) > Dropout > Dense(10). " + _PEN_NOTE,
+))
+_register(ModelSpec(
+    key="pen_gru", title="Pen GRU", dataset=catalog.PENDIGITS, builder="pen_recurrent", trainer="pen",
+    builder_args={"cell": "gru", "layer_units": (128,), "positions": True},
+    summary="The same reading with a GRU: two gates instead of three.",
+    target_accuracy=0.985, epochs=40, batch_size=64, learning_rate=2e-3,
+    recipe="Masking > fixed running sum (adds the pen position) > GRU(128) > Dropout > Dense(10). " + _PEN_NOTE,
+))
+_register(ModelSpec(
+    key="pen_rnn", title="Pen SimpleRNN", dataset=catalog.PENDIGITS, builder="pen_recurrent", trainer="pen",
+    builder_args={"cell": "simple_rnn", "layer_units": (128,)},
+    summary="The plainest recurrent network on the moves alone: no gates, no position.",
+    target_accuracy=0.985, epochs=40, batch_size=64, learning_rate=1e-3,
+    recipe="Masking > SimpleRNN(128) > Dropout > Dense(10), on the moves alone. " + _PEN_NOTE,
 ))
 
 

@@ -10,7 +10,7 @@ streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits  # noqa: E402
 from models.probes import compiled  # noqa: E402
-from pages._ui import equations  # noqa: E402
+from pages._ui import equations, pen_view  # noqa: E402
 
 TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
@@ -41,6 +41,7 @@ def drawn_input():
         st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
         st.rerun(scope="fragment")
     image = canvas.image_data
+    st.session_state["draw_canvas_json"] = canvas.json_data  # the strokes, for the pen models
     return (None if image is None else image[..., :3]), None
 
 
@@ -126,6 +127,9 @@ def digit_lab():
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
                                             list(TASK.class_names)))
+
+    if source == "Draw":
+        pen_view.read_the_pen(st.session_state.get("draw_canvas_json"))
 
     st.subheader("Inside the models")
     inside_views(ready, prepared.image)

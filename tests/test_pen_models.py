@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from data import pendigits, strokes
-from models import pen_inference, pen_training, store
+from models import store
+from models.probes import pen as pen_inference
+from models.training import pen as pen_training
 from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +45,7 @@ def test_shipped_file_is_lean_and_described(key):
     meta = json.loads((PRETRAINED / f"{key}.json").read_text())
     assert METADATA_KEYS <= set(meta)
     assert meta["model"] == key and meta["test_n"] == 3498 and meta["dataset"] == "pendigits"
-    assert meta["command"].startswith(f"python -m models.pen_training {key}")
+    assert meta["command"].startswith(f"python -m models train {key}")
     predictions = store.read_predictions(PRETRAINED / f"{key}.predictions.npz")
     assert predictions["predicted"].dtype == np.int8 and predictions["predicted"].shape == (3498,)
     assert predictions["confidence"].dtype == np.float16
@@ -94,10 +96,12 @@ def test_the_recorded_four_reads_as_a_four(pen_lstm):
 
 def test_training_entry_point_writes_loadable_files(tmp_path):
     require(pendigits.PENDIGITS.name)
-    assert pen_training.main(["pen_gru", "--epochs", "1", "--train-limit", "64", "--batch-size", "32",
-                              "--out", str(tmp_path)]) == 0
+    from models.__main__ import main as cli
+
+    assert cli(["train", "pen_gru", "--epochs", "1", "--limit", "64", "--batch-size", "32",
+                "--out", str(tmp_path)]) == 0
     model = store.load_model(tmp_path / "pen_gru.keras")
     assert model.output.shape[-1] == 10
     meta = json.loads((tmp_path / "pen_gru.json").read_text())
-    assert meta["train_size"] == 64 and meta["test_n"] == 3498 and "--train-limit 64" in meta["command"]
+    assert meta["train_size"] == 64 and meta["test_n"] == 3498 and "--limit 64" in meta["command"]
     assert store.read_predictions(tmp_path / "pen_gru.predictions.npz")["predicted"].shape == (3498,)

@@ -195,10 +195,11 @@ def train(
     ``convergence_threshold`` defaults to the registry's (0 switches it off);
     ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
     spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
-    if spec.portable_recipe:  # photos and writing: NumPy batches on any Keras backend
-        from models.training import portable
+    if spec.trainer:  # photos and writing (NumPy batches, any backend), pen strokes (augmented strokes)
+        import importlib
 
-        return portable.train_spec(spec, epochs=epochs, batch_size=batch_size, seed=seed, train_limit=train_limit,
+        trainer = importlib.import_module(f"models.training.{spec.trainer}")
+        return trainer.train_spec(spec, epochs=epochs, batch_size=batch_size, seed=seed, train_limit=train_limit,
                                    callbacks=callbacks, progress=progress, verbose=verbose, dataset=dataset,
                                    build_overrides=build_overrides)
     if convergence_threshold is None:

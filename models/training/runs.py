@@ -139,7 +139,7 @@ class RunSettings:
             clipnorm=1.0 if self.family == "SimpleRNN" else None,
             convergence_threshold=self.convergence_threshold or None, seed=self.seed, group="runs",
             recipe=f"Trained on the Train page: {self.describe()}.",
-            portable_recipe=portable, recipe_settings=recipe_settings,
+            portable_recipe=portable, recipe_settings=recipe_settings, trainer="portable" if portable else None,
         )
 
     def as_dict(self) -> dict:

@@ -1,6 +1,6 @@
 """Train the pen models on the UCI pen digits: Setup -> Prepare the data -> Build -> Train -> Evaluate.
 
-    python -m models.pen_training pen_lstm [--epochs N] [--out pretrained]
+    python -m models train pen_lstm [--epochs N] [--batch-size N] [--seed N] [--limit N]
 
 The strokes are augmented in NumPy before the stroke pipeline, freshly every epoch: a student
 drawing with a mouse or a finger writes bigger or smaller, wider or narrower, slanted, rotated,
@@ -14,10 +14,7 @@ before the final evaluation.
 
 from __future__ import annotations
 
-import argparse
 import platform
-import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,45 +23,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from data import pendigits, strokes
-from models import pen_architectures, store
-from models.training import EpochTimer, PrintProgress, confusion_matrix, describe_layers
+from data import catalog, pendigits, strokes
+from models import architectures, registry, store
+from models.training.loop import EpochTimer, PrintProgress, TrainResult, confusion_matrix, describe_layers
 
 VALIDATION_WRITERS = 3  # writers 28-30 validate; 27 writers train
-
-
-@dataclass(frozen=True)
-class PenSpec:
-    key: str
-    title: str
-    builder_args: dict
-    recipe: str
-    epochs: int = 40
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    seed: int = 42
-    # Early stopping on 3 held-out writers stopped runs while the learning rate was still high
-    # (their accuracy plateaus early: two of them are the hardest writers of the 30), which cost
-    # 1-3 points on the test writers; the cosine schedule runs to its end instead. None: off.
-    patience: int | None = None
-    target_accuracy: float = 0.985
-
-
-def _recipe(layer: str, positions: bool = True) -> str:
-    where = " > fixed running sum (adds the pen position)" if positions else ""
-    return (f"Pen moves (dx, dy, pen_up) resampled by distance > Masking{where} > {layer} > Dropout > "
-            "Dense(10, softmax); Adam with cosine decay; augmented strokes.")
-
-
-SPECS = {
-    "pen_lstm": PenSpec("pen_lstm", "Pen LSTM", {"cell": "lstm", "layer_units": (128,), "positions": True},
-                        _recipe("LSTM(128)")),
-    "pen_gru": PenSpec("pen_gru", "Pen GRU", {"cell": "gru", "layer_units": (128,), "positions": True},
-                       _recipe("GRU(128)")),
-    # The plain recurrent network reads the moves alone: the contrast the course draws.
-    "pen_rnn": PenSpec("pen_rnn", "Pen SimpleRNN", {"cell": "simple_rnn", "layer_units": (128,)},
-                       _recipe("SimpleRNN(128)", positions=False), learning_rate=1e-3),
-}
 
 
 # -- Augmentation -----------------------------------------------------------------------------
@@ -120,8 +83,7 @@ class PenData:
     sha256: str
 
 
-def to_screen(split: pendigits.PenDigits) -> list:
-    return [[s * [1.0, -1.0] for s in digit] for digit in split.strokes]  # tablet y points up
+to_screen = pendigits.to_screen
 
 
 def load_data(train_limit: int | None = None) -> PenData:
@@ -171,10 +133,11 @@ class PenResult:
     predictions: dict
 
 
-def train(key: str, epochs: int | None = None, batch_size: int | None = None, seed: int | None = None,
+def train(key, epochs: int | None = None, batch_size: int | None = None, seed: int | None = None,
           train_limit: int | None = None, verbose: int = 0, write=print, how: Augmentation | None = None,
-          data: PenData | None = None) -> PenResult:
-    spec = SPECS[key]
+          data: PenData | None = None, callbacks=()) -> PenResult:
+    spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
+    key = spec.key
     epochs, batch_size = epochs or spec.epochs, batch_size or spec.batch_size
     seed = spec.seed if seed is None else seed
     how = how or Augmentation()
@@ -188,7 +151,7 @@ def train(key: str, epochs: int | None = None, batch_size: int | None = None, se
     steps_per_epoch = int(np.ceil(len(data.fit) / batch_size))
 
     # Build.
-    model = pen_architectures.pen_recurrent(**spec.builder_args)
+    model = architectures.pen_recurrent(**spec.builder_args)
     schedule = keras.optimizers.schedules.CosineDecay(spec.learning_rate, decay_steps=epochs * steps_per_epoch,
                                                       alpha=0.02)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule, clipnorm=1.0),
@@ -196,7 +159,7 @@ def train(key: str, epochs: int | None = None, batch_size: int | None = None, se
 
     # Train.
     timer = EpochTimer()
-    callbacks = [timer] + ([PrintProgress(epochs, write)] if write else [])
+    callbacks = [timer, *callbacks] + ([PrintProgress(epochs, write)] if write else [])
     if spec.patience:
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=spec.patience,
                                                        restore_best_weights=True))
@@ -207,13 +170,13 @@ def train(key: str, epochs: int | None = None, batch_size: int | None = None, se
     probabilities = np.concatenate([np.asarray(model.predict_on_batch(data.x_test[i:i + 500]))
                                     for i in range(0, len(data.x_test), 500)])
     predicted = probabilities.argmax(axis=1)
-    command = f"python -m models.pen_training {key} --epochs {epochs} --batch-size {batch_size} --seed {seed}"
+    command = f"python -m models train {key} --epochs {epochs} --batch-size {batch_size} --seed {seed}"
     if train_limit:
-        command += f" --train-limit {train_limit}"
+        command += f" --limit {train_limit}"
     metadata = {
         "model": key,
         "title": spec.title,
-        "dataset": "pendigits",
+        "dataset": catalog.PENDIGITS,
         "class_names": pendigits.CLASS_NAMES,
         "task": "multiclass",
         "test_n": int(len(data.y_test)),
@@ -255,22 +218,11 @@ def save(result: PenResult, out_dir: str | Path) -> Path:
     return path
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m models.pen_training", description=__doc__.split("\n")[0])
-    parser.add_argument("model", choices=sorted(SPECS))
-    parser.add_argument("--epochs", type=int)
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--train-limit", type=int, help="train on this many digits only (a quick check)")
-    parser.add_argument("--out", default="pretrained", help="folder for NAME.keras / .json / .predictions.npz")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    result = train(args.model, args.epochs, args.batch_size, args.seed, args.train_limit)
-    path = save(result, args.out)
-    print(f"{args.model}: test accuracy {result.metadata['test_accuracy']:.4f} on {result.metadata['test_n']} "
-          f"digits; wrote {path} ({time.perf_counter() - start:.0f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def train_spec(spec, epochs=None, batch_size=None, seed=None, train_limit=None, callbacks=None, progress=None,
+               verbose=0, dataset=None, build_overrides=None) -> TrainResult:
+    """``models.training.loop.train`` for a pen model (the CLI's ``python -m models train pen_lstm``)."""
+    if dataset is not None or build_overrides:
+        raise ValueError("the pen models train on the UCI pen digits with their registry settings only")
+    result = train(spec, epochs, batch_size, seed, train_limit, verbose=verbose, write=None,
+                   callbacks=list(callbacks or ()))
+    return TrainResult(result.model, result.metadata, result.predictions)

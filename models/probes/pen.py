@@ -9,7 +9,7 @@ traced once per model.
 TensorFlow models are not thread-safe (tensorflow#61298) and Streamlit serves every session from
 threads of one process, so every call holds the reader's lock.
 
-    python -m models.pen_inference pretrained/pen_lstm.keras   # latency: ours vs predict_on_batch
+    python -m models.probes.pen pretrained/pen_lstm.keras   # latency: ours vs predict_on_batch
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main(argv=None) -> int:
 
     from models import store
 
-    parser = argparse.ArgumentParser(prog="python -m models.pen_inference", description="pen model latency")
+    parser = argparse.ArgumentParser(prog="python -m models.probes.pen", description="pen model latency")
     parser.add_argument("models", nargs="+", help=".keras files of pen models")
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--strokes", default=str(Path(__file__).resolve().parents[1] / "tests" / "data" /
