@@ -157,18 +157,23 @@ class CharWriter:
 
     def _write(self, sentiments, temperature, length, seed, prompt, strength):
         """Generator of (chosen ids, probabilities) per step; with a strength the batch holds
-        each review twice, once with the other sentiment, for the push described above."""
+        each review twice, once with the other sentiment, for the push described above. The
+        LSTM states stay in the framework's tensors between steps (no copies to NumPy)."""
         n = len(sentiments)
         rng = np.random.default_rng(seed)
         both = np.concatenate([sentiments, 1 - sentiments]) if strength else sentiments
         logits, states = self.read(prompt, both, batch=len(both))
+        sentiment_column = both.reshape(-1, 1).astype(np.int32)
         for _ in range(length):
             z = (1 + strength) * logits[:n] - strength * logits[n:] if strength else logits
             p = softmax_with_temperature(z, temperature)
             u = rng.random((n, 1))
             choice = np.minimum((p.cumsum(axis=1) < u).sum(axis=1), p.shape[1] - 1)
             yield choice, p
-            logits, states = self.step(np.tile(choice, len(both) // n), both, states)
+            with self._lock:
+                out = self._step(np.tile(choice, len(both) // n).reshape(-1, 1).astype(np.int32),
+                                 sentiment_column, *states)
+            logits, states = np.asarray(out[0]), list(out[1:])
 
 
 def bits_per_character(model: keras.Model, reviews, labels, batch_size: int = 32) -> dict:

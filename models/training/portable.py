@@ -72,6 +72,10 @@ def random_crop_and_flip(images: np.ndarray, rng: np.random.Generator, pad: int 
     return out
 
 
+def _one_hot(labels, num_classes: int = 10) -> np.ndarray:
+    return np.eye(num_classes, dtype="float32")[np.asarray(labels).astype("int64").reshape(-1)]
+
+
 class CharacterWindows(keras.utils.PyDataset):
     """Windows of ``window`` characters cut at random places of the character stream, with
     the sentiment of each character's review; the target is the same window shifted by one
@@ -206,8 +210,13 @@ def train_photo_model(recipe: str, x_fit, y_fit, x_val, y_val, *, epochs=None, b
                     backend=keras.backend.backend())
     model = compile_model(epochs * steps_per_epoch)
     timer = EpochSeconds()
-    history = model.fit(train_batches, validation_data=val_batches, epochs=epochs,
-                        callbacks=[timer, *callbacks], verbose=verbose)
+    if settings["augment"]:  # a new random crop and flip of every photo, every epoch
+        history = model.fit(train_batches, validation_data=val_batches, epochs=epochs,
+                            callbacks=[timer, *callbacks], verbose=verbose)
+    else:  # the photos as they are: plain arrays, Keras batches and shuffles them itself
+        history = model.fit(np.asarray(x_fit, np.float32), _one_hot(y_fit), batch_size=batch, epochs=epochs,
+                            shuffle=True, validation_data=(np.asarray(x_val, np.float32), _one_hot(y_val)),
+                            callbacks=[timer, *callbacks], verbose=verbose)
     final = _float32_copy(builder, builder_args, model)
     return Trained(final, {k: [float(v) for v in vals] for k, vals in history.history.items()},
                    [round(s, 3) for s in timer.seconds], settings)
