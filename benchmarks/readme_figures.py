@@ -101,7 +101,34 @@ def wave_table() -> str:
     return "\n".join(rows)
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "short-reviews": short_reviews, "below-target": below_target,
+def writing() -> str:
+    """The writing LSTM: how surprised it is by real reviews, how often the sentiment models agree
+    with the sentiment asked for, and three samples."""
+    from models import registry
+
+    meta = registry.load_metadata("char_lstm")
+    agreement = meta["sentiment_agreement"]
+    judges = list(agreement["strength_1"])
+    first = agreement["strength_1"][judges[0]]
+    rows = [f"On {meta['test_n']:,} IMDB test reviews ({meta['test_characters']:,} characters, each review read from "
+            f"its start) it needs **{meta['test_bits_per_character']:.3f} bits per character** (perplexity "
+            f"{meta['test_perplexity']:.2f}; the target was ≤ {registry.get('char_lstm').target_bits_per_character:g}). "
+            f"Of {first['reviews']} reviews it wrote ({first['reviews'] // 2} asked positive, {first['reviews'] // 2} "
+            f"negative, temperature {first['temperature']:g}, {first['length']} characters, seed {first['seed']}), "
+            "the share whose verdict matches the sentiment asked for:", "",
+            "| sentiment strength g | " + " | ".join(_title(k) for k in judges) + " |",
+            "|---|" + "---:|" * len(judges)]
+    for name, label in (("strength_0", "0 (the plain model)"), ("strength_1", "1 (the Write page's default)")):
+        rows.append(f"| {label} | " + " | ".join(f"{agreement[name][k]['agreement']:.1%}" for k in judges) + " |")
+    record = _result("writing_samples")
+    rows += ["", f"Three of its reviews ({_when(record)}):", ""]
+    for sample in record["results"]["samples"]:
+        rows.append(f"- {sample['what']} (`{sample['command']}`):")
+        rows.append(f"  > {sample['text']}")
+    return "\n".join(rows)
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
           "training-times": training_times, "wave-mse": wave_table}
 
 
