@@ -72,6 +72,9 @@ with output:
         st.write_stream(stream())
         st.session_state["write_result"] = {"prompt": prompt.text, "text": "".join(s.char for s in steps),
                                             "probabilities": np.array([s.probabilities for s in steps])}
+        # Open the view below on the character the model was least sure about (highest entropy).
+        p = st.session_state["write_result"]["probabilities"]
+        st.session_state["write_step"] = int(np.argmax(-(p * np.log(np.clip(p, 1e-12, 1))).sum(axis=1))) + 1
     result = st.session_state.get("write_result")
     if result is None:
         st.info("Press **Write**.", icon=":material/arrow_back:")
@@ -88,7 +91,10 @@ with output:
 if result := st.session_state.get("write_result"):
     st.subheader("The guess behind each character")
     n = len(result["probabilities"])
-    t = st.slider("Character number", 1, n, min(n, 1), key="write_step") if n > 1 else 1
+    if not 1 <= st.session_state.get("write_step", 1) <= n:
+        st.session_state["write_step"] = 1
+    t = st.slider("Character number (it opens on the one the model was least sure about)", 1, n,
+                  key="write_step") if n > 1 else 1
     written = result["text"]
     chosen = written[t - 1]
     left, right = st.columns([1.4, 1], gap="large")
