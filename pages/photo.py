@@ -51,7 +51,8 @@ def photo_lab():
     if not ready:
         st.error("No CIFAR-10 model is available. Train one with `python -m models train cifar_cnn`.")
         return
-    left, middle, right = st.columns([1.1, 1, 1.2], gap="large")
+    inputs, right = st.columns([1.35, 1], gap="large")
+    left, middle = inputs.columns(2, gap="medium")
     with left:
         st.subheader("Your photo")
         reader = {SOURCES[1]: uploaded_photo, SOURCES[2]: camera_photo}.get(source, test_photo)
@@ -72,7 +73,7 @@ def photo_lab():
             st.caption(f"Note: {line}.")
     with middle:
         st.subheader("What the model sees")
-        st.image(digits.enlarge(prepared.model_input, ENLARGE), width=32 * ENLARGE)
+        st.image(digits.enlarge(prepared.model_input, ENLARGE), width="stretch")
         st.caption("The centred square of your photo shrunk to 32×32 pixels: all a CIFAR-10 network ever "
                    "gets. Small objects and busy backgrounds are hard at this size.")
     probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()},
@@ -89,8 +90,7 @@ def photo_lab():
         else:
             picks = ", ".join(f"{titles[k]} **{TASK.class_names[v]}**" for k, v in verdict["picks"].items())
             st.warning(f"The models disagree: {picks}.")
-        st.vega_lite_chart(*charts.top_classes(probabilities, titles, list(TASK.class_names)),
-                           width="stretch")
+        st.vega_lite_chart(*charts.top_classes(probabilities, titles, list(TASK.class_names)), width="stretch")
 
     st.subheader("Where it looked")
     inside_views(ready, prepared, probabilities)
@@ -103,7 +103,7 @@ def inside_views(ready: dict, prepared, probabilities: dict):
     titles = {k: ready[k].spec.title for k in conv_keys}
     key = st.radio("Model", conv_keys, format_func=titles.get, horizontal=True, key="photo_inside_model")
     top = int(np.argmax(probabilities[key]))
-    heat_col, text_col = st.columns([1, 1.2], gap="large")
+    heat_col, text_col = st.columns([1, 1.5], gap="large")  # the heatmap beside its formula
     with heat_col:
         from models.probes import gradcam
 
