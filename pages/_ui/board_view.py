@@ -18,6 +18,7 @@ from data import catalog, class_board, classroom
 from models import registry
 from pages._ui import classroom as ui_classroom
 from pages._ui import navigation, url_state
+from pages._ui.charts import board as board_charts
 from pages._ui.charts import compare as compare_charts
 
 TASKS = {"drawing": catalog.MNIST, "review": catalog.IMDB}  # what each kind of submission is read by
@@ -64,8 +65,9 @@ def join_box() -> None:
     with qr_col:
         st.image(classroom.qr_png(url), width=300, caption="Scan with the camera app")
     with text_col:
-        st.html(f'<div style="font-size: clamp(1.6rem, 4.2vw, 3.4rem); font-weight: 700; '
-                f'overflow-wrap: anywhere; line-height: 1.15">{html.escape(url)}</div>')
+        # One line, sized to the screen: a projected address must never break inside the port.
+        st.html(f'<div style="font-size: clamp(1.25rem, 2.6vw, 3.2rem); font-weight: 700; white-space: nowrap; '
+                f'overflow-x: auto; line-height: 1.2">{html.escape(url)}</div>')
         st.markdown("Same Wi-Fi as this laptop, then scan the code or type the address.")
         if st.get_option("server.address") in LOCAL_ONLY:
             st.error("This server only listens to this laptop. Restart it with "
@@ -159,8 +161,9 @@ def matrices(board: class_board.ClassBoard, board_id: int, kind: str, keys: list
         frame = confusion_frame(confusion, title_of(key))
         with columns[i % len(columns)]:
             event = st.altair_chart(
-                compare_charts.confusion_heatmaps(frame, names, False, columns=1, cell_size=30 if many else 70),
-                on_select="rerun", selection_mode=compare_charts.CELL_SELECTION, key=f"board_matrix_{kind}_{key}")
+                board_charts.class_confusion(frame, names, title_of(key), cell_size=30 if many else 70),
+                on_select="rerun", selection_mode=compare_charts.CELL_SELECTION, key=f"board_matrix_{kind}_{key}",
+                width="content")
             cell = compare_charts.selected_cell(event)
             if cell is None:
                 continue
@@ -175,15 +178,15 @@ def matrices(board: class_board.ClassBoard, board_id: int, kind: str, keys: list
                     st.text(s.text[:300])
 
 
-def gallery(drawings: list, keys: list[str], per_row: int = 8, width: int = 112) -> None:
+def gallery(drawings: list, keys: list[str], per_row: int = 6, width: int = 112) -> None:
     """Drawings, newest first: the picture, what the student meant, every model's answer."""
     drawings = list(reversed(drawings))
     for start in range(0, len(drawings), per_row):
         for column, s in zip(st.columns(per_row), drawings[start:start + per_row]):
             with column:
                 st.image(s.png, width=width, caption=s.nickname or None)  # captions are plain text
-                answers = " · ".join(f"{plain(title_of(k))} {_answer(s.answers[k]['label'], s.meant)}"
-                                     for k in keys if k in s.answers)
+                answers = "  \n".join(f"{plain(title_of(k))} {_answer(s.answers[k]['label'], s.meant)}"
+                                       for k in keys if k in s.answers)
                 st.markdown(f"meant **{plain(s.meant)}**  \n:small[{answers}]")
 
 
@@ -244,12 +247,12 @@ def live_view() -> None:
     st.subheader("How the models do on the class's " + ("drawings" if kind == "drawing" else "reviews"))
     accuracy_table(board, active.id, kind, keys)
     st.subheader("Meant (down) vs answered (across), per model")
-    st.caption("Grey: the model got it right. Colour: its mistakes. Click a cell to see those "
+    st.caption("Green: the model got it right. Orange: its mistakes. Click a cell to see those "
                + ("drawings" if kind == "drawing" else "reviews") + "; double-click to clear.")
     matrices(board, active.id, kind, keys, by_id)
     st.subheader(f"The class's {KIND_TITLES[kind].lower()} ({len(items)}, newest first)")
     if kind == "drawing":
         gallery(items[-GALLERY_SIZE:], keys)
-        st.caption("Bold answers are mistakes (the model read another digit than the one meant).")
+        st.caption("Bold: a mistake (the model read another digit than the one meant).")
     else:
         review_list(items, keys)
