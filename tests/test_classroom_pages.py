@@ -103,9 +103,8 @@ def test_the_teacher_board_shows_the_class_work(classroom_env):
     assert not at.exception
     shown = texts(at)
     assert "meant **3**" in shown and "LSTM **5**" in shown  # the LSTM's mistake is bold
-    table = at.dataframe[0].value
-    rows = {row["model"]: list(row.values) for _, row in table.iterrows()}
-    assert rows["CNN"][1:] == ["100% (1/1)", "99.5%"] and rows["LSTM"][1] == "0% (0/1)"
+    table = at.table[0].value
+    assert list(table.loc["CNN"]) == ["100% (1/1)", "99.5%"] and table.loc["LSTM"].iloc[0] == "0% (0/1)"
     at.segmented_control(key="board_kind").set_value("review").run()
     assert not at.exception
     assert at.query_params.get("kind") in ("review", ["review"])
@@ -203,3 +202,13 @@ def test_hostile_addresses_fall_back_to_the_defaults():
     assert not at.exception
     assert at.session_state["write_length"] == 300 and at.session_state["write_temperature"] == 0.8
     assert at.session_state["write_prompt"] == "This movie was"
+
+
+def test_a_prepared_gates_link_opens_the_lstm_on_the_review_at_the_step():
+    at = app({"model": "imdb_lstm", "t": "3", "text": "not good at all"})
+    at.switch_page("pages/gates.py").run()
+    assert not at.exception
+    assert at.session_state["gates_source"] == "imdb_lstm"
+    assert at.session_state["gates_text"] == "not good at all"
+    assert at.session_state["gates_step"] == 3
+    assert at.query_params["t"] in ("3", ["3"])

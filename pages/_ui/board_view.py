@@ -61,9 +61,9 @@ def join_box() -> None:
                    icon=":material/wifi_off:")
         return
     url = classroom.join_url(port, addresses[0])
-    qr_col, text_col = st.columns([1, 2], gap="large", vertical_alignment="center")
-    with qr_col:
-        st.image(classroom.qr_png(url), width=300, caption="Scan with the camera app")
+    qr_col, text_col = st.columns([1, 1.6], gap="large", vertical_alignment="center")
+    with qr_col:  # as wide as its column: large on the projector, never over the address
+        st.image(classroom.qr_png(url), width="stretch", caption="Scan with the camera app")
     with text_col:
         # One line, sized to the screen: a projected address must never break inside the port.
         st.html(f'<div style="font-size: clamp(1.25rem, 2.6vw, 3.2rem); font-weight: 700; white-space: nowrap; '
@@ -104,8 +104,9 @@ def lesson_controls(board: class_board.ClassBoard) -> class_board.Board | None:
         return None
     with export_col:
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", active.lesson).strip("-")[:40] or "board"
-        st.download_button("Export (CSV + PNGs, zip)", board.export_zip(active.id), f"class-board-{name}.zip",
-                           mime="application/zip", icon=":material/download:", key="board_export")
+        st.download_button("Export", board.export_zip(active.id), f"class-board-{name}.zip",
+                           mime="application/zip", icon=":material/download:", key="board_export",
+                           help="A zip: submissions.csv (every model's answer) and the drawings as PNGs.")
     with clear_col:
         if not st.session_state.get("board_confirm_clear"):
             if st.button("Clear this board…", icon=":material/delete:", key="board_clear"):
@@ -147,7 +148,7 @@ def accuracy_table(board: class_board.ClassBoard, board_id: int, kind: str, keys
                      "on the class's " + ("drawings" if kind == "drawing" else "reviews"):
                          f"{mine.accuracy:.0%} ({mine.correct}/{mine.total})" if mine and mine.total else "—",
                      f"on the {TEST_SET[kind]}": f"{shipped:.1%}" if shipped is not None else "—"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows).set_index("model"))  # a plain table: wraps on a phone, nothing to scroll
 
 
 def matrices(board: class_board.ClassBoard, board_id: int, kind: str, keys: list[str], by_id: dict) -> None:
@@ -155,11 +156,13 @@ def matrices(board: class_board.ClassBoard, board_id: int, kind: str, keys: list
     the submissions behind it."""
     names = list(class_board.LABELS[kind])
     many = len(names) > 4
-    columns = st.columns(min(len(keys), 2 if many else 4) or 1)
+    per_row = min(len(keys), 2 if many else 4) or 1
     for i, key in enumerate(keys):
+        if i % per_row == 0:  # a new row of columns each time: on a phone they stack in the models' order
+            columns = st.columns(per_row)
         confusion = board.class_confusion(board_id, kind, key)
         frame = confusion_frame(confusion, title_of(key))
-        with columns[i % len(columns)]:
+        with columns[i % per_row]:
             event = st.altair_chart(
                 board_charts.class_confusion(frame, names, title_of(key), cell_size=30 if many else 70),
                 on_select="rerun", selection_mode=compare_charts.CELL_SELECTION, key=f"board_matrix_{kind}_{key}",
