@@ -102,6 +102,7 @@ def test_the_teacher_board_shows_the_class_work(classroom_env):
     at = board_page({"teacher": TOKEN})
     assert not at.exception
     shown = texts(at)
+    assert any(t.value == "*Ada*" for t in at.text)  # the nickname as plain text
     assert "meant **3**" in shown and "LSTM **5**" in shown  # the LSTM's mistake is bold
     table = at.table[0].value
     assert list(table.loc["CNN"]) == ["100% (1/1)", "99.5%"] and table.loc["LSTM"].iloc[0] == "0% (0/1)"
@@ -212,3 +213,29 @@ def test_a_prepared_gates_link_opens_the_lstm_on_the_review_at_the_step():
     assert at.session_state["gates_text"] == "not good at all"
     assert at.session_state["gates_step"] == 3
     assert at.query_params["t"] in ("3", ["3"])
+
+
+def test_photo_and_train_links_restore_their_widgets():
+    at = app({"source": "upload"})
+    at.switch_page("pages/photo.py").run()
+    assert not at.exception
+    assert at.session_state["photo_source"] == "Upload a photo"
+    from models.training import runs
+
+    preset = list(runs.PRESETS)[-1]
+    at = app({"preset": preset})
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert at.session_state["train_preset"] == preset
+    settings = runs.PRESETS[preset]
+    assert at.session_state["train_epochs"] == settings.epochs  # the recipe was applied, not only selected
+
+
+def test_projector_mode_is_the_teacher_s_only():
+    at = board_page({"teacher": TOKEN})
+    assert not any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+    at.toggle(key="classroom_projector").set_value(True).run()
+    assert any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+    at.button(key="classroom_lock").click().run()
+    assert "Your teacher shows this page" in texts(at)
+    assert not any("font-size: 20px" in str(h.proto) for h in at.get("html"))

@@ -187,7 +187,9 @@ def gallery(drawings: list, keys: list[str], per_row: int = 6, width: int = 112)
     for start in range(0, len(drawings), per_row):
         for column, s in zip(st.columns(per_row), drawings[start:start + per_row]):
             with column:
-                st.image(s.png, width=width, caption=s.nickname or None)  # captions are plain text
+                st.image(s.png, width=width)
+                if s.nickname:
+                    st.text(s.nickname)  # what a student typed: plain text, never Markdown or HTML
                 answers = "  \n".join(f"{plain(title_of(k))} {_answer(s.answers[k]['label'], s.meant)}"
                                        for k in keys if k in s.answers)
                 st.markdown(f"meant **{plain(s.meant)}**  \n:small[{answers}]")
