@@ -3,6 +3,7 @@ answers and the class's own confusion matrices. Students see only a note: the te
 
 import streamlit as st
 
+from data import class_board
 from pages._ui import classroom, streamlit_fixes, url_state
 
 streamlit_fixes.require_router()
@@ -22,7 +23,12 @@ from pages._ui import board_view  # noqa: E402  (teacher only: the student view 
 
 board_view.join_box()
 st.divider()
-active = board_view.lesson_controls(classroom.board())
+try:
+    shared_board = classroom.board()
+except class_board.BoardUnavailable as error:  # a damaged file, or one from a newer explorer
+    st.error(str(error), icon=":material/error:")
+    st.stop()
+active = board_view.lesson_controls(shared_board)
 if active is not None:
     board_view.live_view()
 url_state.remember("board")

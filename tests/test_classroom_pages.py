@@ -239,3 +239,10 @@ def test_projector_mode_is_the_teacher_s_only():
     at.button(key="classroom_lock").click().run()
     assert "Your teacher shows this page" in texts(at)
     assert not any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+
+
+def test_a_damaged_board_file_is_a_message_not_a_traceback(classroom_env):
+    classroom_env.write_bytes(b"this is not a database" * 100)
+    at = board_page({"teacher": TOKEN})
+    assert not at.exception
+    assert any("cannot be used" in e.value for e in at.error)
