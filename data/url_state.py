@@ -194,8 +194,8 @@ SCHEMAS: dict[str, Schema] = {
         "model": Str("imdb_lstm", 48, pattern=MODEL_KEY),
     },
     "gates": {
-        "source": Str("sine", choices=("sine", "cosine", "digit", "review")),
-        "model": Str("sine_lstm", 48, pattern=MODEL_KEY),
+        "source": Str("sine", choices=("sine", "cosine", "sine_to_cosine", "digit", "review")),  # the wave task
+        "model": Str("waves", 48, pattern=MODEL_KEY),  # "waves" (the wave lab) or an LSTM's registry key
         "t": Int(1, 1, 1_000),  # the time step, from 1 as on the page
         "text": Str("", 2_000, multiline=True),
     },
@@ -208,14 +208,17 @@ SCHEMAS: dict[str, Schema] = {
         "preset": Str("", 120),  # a preset's name; narrow() to runs.PRESETS on the page
     },
     "photo": {
-        "model": Str("cifar10_cnn", 48, pattern=MODEL_KEY),
-        "example": Int(0, 0, 9_999),
+        "model": Str("cifar_cnn", 48, pattern=MODEL_KEY),  # the model whose Grad-CAM is shown
+        "example": Int(0, 0, 9_999),  # which CIFAR-10 test photo
+        "source": Str("test", choices=("test", "upload", "camera")),
     },
-    "write": {
-        "prompt": Str("", 200, multiline=True),
+    "write": {  # ranges as the page's sliders: a value outside them would be an error there
+        "prompt": Str("This movie was", 200, multiline=True),
         "sentiment": Str("positive", choices=("positive", "negative")),
-        "temperature": Float(0.8, 0.05, 2.0),
-        "length": Int(300, 20, 1_000),
+        "temperature": Float(0.8, 0.1, 2.0),
+        "length": Int(300, 20, 600),
+        "strength": Float(1.0, 0.0, 3.0),
+        "seed": Int(0, 0, 10_000),
     },
     "board": {
         "kind": Str("drawing", choices=("drawing", "review")),

@@ -11,7 +11,7 @@ import streamlit as st
 from data import catalog, digits
 from models import comparison, metrics
 from models.training import runs
-from pages._ui import datasets, streamlit_fixes, training_session
+from pages._ui import datasets, streamlit_fixes, training_session, url_state
 from pages._ui.charts import compare as charts
 
 streamlit_fixes.require_router()
@@ -26,6 +26,8 @@ st.markdown(
 GROUPS = comparison.groups()
 GROUP_KEYS = {f"{dataset}/{group}": (dataset, group) for dataset, group in GROUPS}
 DEFAULT_GROUP = next(iter(GROUP_KEYS))
+url_state.restore("compare", group=list(GROUP_KEYS))  # a shared link, once per session
+url_state.remember("compare", group=list(GROUP_KEYS))  # widget values are new from the start of a run
 choice = st.segmented_control("Models", list(GROUP_KEYS), default=DEFAULT_GROUP, key="compare_group",
                               format_func=lambda k: GROUPS[GROUP_KEYS[k]])
 if choice is None:  # the student clicked the selected option again: it deselects

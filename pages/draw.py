@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pages._ui import datasets, model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui import classroom, datasets, model_cache, navigation, streamlit_fixes, tf_import, url_state
 from pages._ui.charts import reading as charts
 
 streamlit_fixes.require_router()
@@ -22,6 +22,7 @@ st.caption("Four networks read the same 28×28 picture. Draw with the mouse, upl
            "or pick a real handwritten digit from the MNIST test set.")
 
 SOURCES = ["Draw", "Upload an image", "Random MNIST test digit"]
+url_state.restore("draw")  # a shared link's input and view, once per session
 source = st.segmented_control("Input", SOURCES, default="Draw", key="draw_source",
                               label_visibility="collapsed") or "Draw"
 
@@ -82,6 +83,7 @@ def digit_lab():
         st.subheader("Your input")
         reader = {"Draw": drawn_input, "Upload an image": uploaded_input}.get(source, mnist_input)
         image, note = reader()
+        url_state.remember("draw")  # the address reproduces this view
     try:
         prepared = digits.prepare(image) if image is not None else None
     except digits.NotAnImage as error:
@@ -123,6 +125,7 @@ def digit_lab():
                     "Is it a clear digit, drawn large?")
         if note:
             st.markdown(note)
+        classroom.send_drawing_to_board(classroom.digit_png(prepared.image), classroom.digit_answers(probabilities))
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},

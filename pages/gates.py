@@ -12,7 +12,7 @@ Other pages open this one on their own input with ``pages._ui.navigation.open_ga
 import numpy as np
 import streamlit as st
 
-from pages._ui import datasets, model_cache, streamlit_fixes, tf_import, training_session
+from pages._ui import datasets, model_cache, streamlit_fixes, tf_import, training_session, url_state
 from pages._ui.charts import gates as gate_charts
 from pages._ui.charts import waves as wave_charts
 
@@ -128,6 +128,7 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
             _clamp_state("gates_step", 1, steps, (steps + 1) // 2)
             _clamp_state("gates_unit", 0, units - 1, trace.most_active_unit())
             step = _int_slider(columns[0], f"Time step t ({step_title})", 1, steps, key="gates_step")
+            url_state.remember("gates")
             unit = _int_slider(columns[1], "Unit", 0, units - 1, key="gates_unit",
                                help="Each unit is one number of the layer's memory. The first one shown is the "
                                     "unit whose cell state moves most.")
@@ -447,6 +448,7 @@ def registry_lab(key: str) -> None:
 
 request = navigation.take_gate_request()
 options = [WAVES] + [spec.key for spec in gate_models()]
+url_state.restore("gates", model=options, source=list(sequences.TASKS))  # a shared link, once per session
 if request:
     if request.model in options:
         st.session_state["gates_source"] = request.model

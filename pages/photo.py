@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pages._ui import datasets, model_cache, streamlit_fixes, tf_import
+from pages._ui import datasets, model_cache, streamlit_fixes, tf_import, url_state
 from pages._ui.charts import photos as charts
 
 streamlit_fixes.require_router()
@@ -21,6 +21,7 @@ st.caption(f"Convolutional networks trained on CIFAR-10 name what is in a photo 
            "the camera.")
 
 SOURCES = ["CIFAR-10 test photo", "Upload a photo", "Camera"]
+url_state.restore("photo")  # a shared link's photo and view, once per session
 source = st.segmented_control("Input", SOURCES, default=SOURCES[0], key="photo_source",
                               label_visibility="collapsed") or SOURCES[0]
 
@@ -57,6 +58,7 @@ def photo_lab():
         st.subheader("Your photo")
         reader = {SOURCES[1]: uploaded_photo, SOURCES[2]: camera_photo}.get(source, test_photo)
         raw, note = reader()
+        url_state.remember("photo")
         if raw is None:
             st.info("Choose a photo first." if source != SOURCES[0] else "The test set is not here.",
                     icon=":material/arrow_upward:")

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pages._ui import datasets, model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui import classroom, datasets, model_cache, navigation, streamlit_fixes, tf_import, url_state
 from pages._ui.charts import reading as charts
 
 streamlit_fixes.require_router()
@@ -25,6 +25,7 @@ if not ready:
 
 # -- Input ---------------------------------------------------------------------------------------
 
+url_state.restore("review")  # a shared link's text, once per session
 if "review_text" not in st.session_state:
     st.session_state["review_text"] = examples.REVIEWS["Negation"]
 if sent := navigation.take_review_request():  # e.g. a review the writing LSTM wrote
@@ -65,6 +66,7 @@ with random_col:
               key="random_review")
 if message := st.session_state.get("review_data_message"):
     datasets.offer_download(TASK, message)
+url_state.remember("review")
 
 if not review.strip():
     st.info("Type a review (or pick an example) to see what the models think.", icon=":material/edit:")
@@ -95,6 +97,7 @@ else:
 unsure = [ready[k].spec.title for k, r in readings.items() if abs(r.probability - 0.5) < 0.15]
 if unsure:
     st.info(f"Not sure ({', '.join(unsure)}: between 35% and 65%). Mixed or unusual reviews are hard.")
+classroom.send_review_to_board(review, classroom.sentiment_answers({k: r.probability for k, r in readings.items()}))
 
 # -- Word by word --------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from data import catalog
 from models.training import runs
-from pages._ui import streamlit_fixes, training_session
+from pages._ui import streamlit_fixes, training_session, url_state
 from pages._ui.charts import training as charts
 
 streamlit_fixes.require_router()
@@ -55,6 +55,8 @@ if "train_dataset" not in st.session_state:
     load_settings(runs.PRESETS[runs.DEFAULT_PRESET])
     st.session_state["train_preset"] = runs.DEFAULT_PRESET
 
+if "preset" in url_state.restore("train", preset=list(runs.PRESETS)):  # a shared link's recipe
+    apply_preset()
 queue = training_session.training_queue()
 jobs = training_session.my_jobs()
 active = next((job for job in reversed(jobs) if not job.done), None)
@@ -63,6 +65,7 @@ active = next((job for job in reversed(jobs) if not job.done), None)
 
 st.pills("Course recipes (one click sets everything)", list(runs.PRESETS), key="train_preset",
          on_change=apply_preset, disabled=active is not None)
+url_state.remember("train", preset=list(runs.PRESETS))
 
 with st.container(border=True):
     a, b, c, d = st.columns(4, gap="medium")

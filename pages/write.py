@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from pages._ui import model_cache, navigation, streamlit_fixes, tf_import
+from pages._ui import model_cache, navigation, streamlit_fixes, tf_import, url_state
 from pages._ui.charts import writing as charts
 
 streamlit_fixes.require_router()
@@ -33,6 +33,7 @@ if writer is None:
     st.error(f"The writing model is unavailable. Train it with `python -m models train {MODEL_KEY}`.")
     st.stop()
 
+url_state.restore("write")  # a shared link's settings, once per session
 controls, output = st.columns([1, 1.6], gap="large")
 with controls:
     prompt_text = st.text_input("Start of the review", value="This movie was", max_chars=generation.MAX_PROMPT,
@@ -48,6 +49,7 @@ with controls:
     seed = st.number_input("Random seed", 0, 10_000, 0, key="write_seed",
                            help="The same seed and settings write the same review.")
     go = st.button("Write", type="primary", icon=":material/edit:", width="stretch")
+url_state.remember("write")
 
 prompt = generation.prepare_prompt(prompt_text)
 sentiment_id = characters.SENTIMENTS.index(sentiment)

@@ -45,6 +45,9 @@ PAGES = [
     PageEntry("pages/train.py", "Train live", ":material/model_training:",
               "Set epochs, batch size, learning rate, units, layers and dropout (or pick a course recipe), press "
               "Train and watch the curves grow; your model then joins the Compare page."),
+    PageEntry("pages/board.py", "Class board", ":material/groups:",
+              "Send your drawing or review to the teacher's screen: the whole class's work with every model's "
+              "answer, and how well the models read the class's own digits and reviews."),
 ]
 GATES_PAGE = "pages/gates.py"
 REVIEW_PAGE = "pages/review.py"
