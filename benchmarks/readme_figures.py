@@ -112,7 +112,8 @@ def writing() -> str:
     first = agreement["strength_1"][judges[0]]
     rows = [f"On {meta['test_n']:,} IMDB test reviews ({meta['test_characters']:,} characters, each review read from "
             f"its start) it needs **{meta['test_bits_per_character']:.3f} bits per character** (perplexity "
-            f"{meta['test_perplexity']:.2f}; the target was ≤ {registry.get('char_lstm').target_bits_per_character:g}). "
+            f"{meta['test_perplexity']:.2f}; the target was ≤ "
+            f"{registry.get('char_lstm').target_bits_per_character:g}). "
             f"Of {first['reviews']} reviews it wrote ({first['reviews'] // 2} asked positive, {first['reviews'] // 2} "
             f"negative, temperature {first['temperature']:g}, {first['length']} characters, seed {first['seed']}), "
             "the share whose verdict matches the sentiment asked for:", "",
@@ -128,8 +129,8 @@ def writing() -> str:
     return "\n".join(rows)
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
-          "training-times": training_times, "wave-mse": wave_table}
+BLOCKS = {"drawn-digits": drawn_digits, "writing": writing, "short-reviews": short_reviews,
+          "below-target": below_target, "training-times": training_times, "wave-mse": wave_table}
 
 
 def markers(name: str) -> tuple[str, str]:

@@ -186,7 +186,7 @@ SCHEMAS: dict[str, Schema] = {
     "draw": {
         "model": Str("mnist_lstm", 48, pattern=MODEL_KEY),  # the recurrent model shown inside
         "tab": Str("maps", choices=("maps", "memory")),  # CNN feature maps | recurrent memory
-        "source": Str("draw", choices=("draw", "upload", "mnist")),
+        "source": Str("draw", choices=("draw", "upload", "test")),
         "example": Int(0, 0, 9_999),  # which MNIST test digit, when source is mnist
     },
     "review": {

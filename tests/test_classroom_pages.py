@@ -186,7 +186,7 @@ def test_url_state_round_trip(page, query, key, restored, changed, field, out, i
 
 
 def test_draw_page_restores_its_source_and_digit_from_the_address(mnist_path):
-    at = app({"source": "mnist", "example": "42"})
+    at = app({"source": "test", "example": "42"})
     at.switch_page("pages/draw.py").run()
     assert not at.exception
     assert at.session_state["draw_source"] == "Random MNIST test digit"

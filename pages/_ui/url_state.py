@@ -39,7 +39,7 @@ class Bind:
         return value
 
 
-DRAW_SOURCES = {"draw": "Draw", "upload": "Upload an image", "mnist": "Random MNIST test digit"}
+DRAW_SOURCES = {"draw": "Draw", "upload": "Upload an image", "test": "Random MNIST test digit"}
 PHOTO_SOURCES = {"test": "CIFAR-10 test photo", "upload": "Upload a photo", "camera": "Camera"}
 
 # Which widget holds each field of each page's schema (data/url_state.SCHEMAS).
