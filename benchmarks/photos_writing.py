@@ -102,7 +102,7 @@ def photo_training(epochs: int = 3) -> dict:
         model.compile(optimizer=keras.optimizers.Adam(1e-3) if recipe == "lab" else
                       keras.optimizers.SGD(settings["learning_rate"], momentum=0.9, nesterov=True),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        timer = portable.EpochSeconds()
+        timer = portable.EpochTimer()
         model.fit(x.astype(np.float32), y, batch_size=settings["batch_size"], epochs=epochs,
                   validation_data=(xv.astype(np.float32), yv), callbacks=[timer], verbose=0)
         a, b = np.array(ours), np.array(timer.seconds[1:])

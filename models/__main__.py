@@ -210,7 +210,7 @@ def cmd_predict(args) -> int:
         return _fail("give at least one image file")
     from data import digits
 
-    prepared, results, failed = [], [], 0
+    prepared, failed = [], 0
     for name in args.images:
         try:
             digit = task.prepare_user_input(digits.open_image(name))  # the Draw page's preprocessing
@@ -223,6 +223,14 @@ def cmd_predict(args) -> int:
             failed += 1
             continue
         prepared.append((name, digit))
+    return _answer_files(spec, prepared, failed, args)
+
+
+def _answer_files(spec, prepared: list, failed: int, args, class_names=None) -> int:
+    """Every prepared input (file name, model input) through the shipped model in one batch;
+    print ``[{"file", "label", "probabilities"}]`` (with ``class_names``: the label and the
+    probabilities by class name, else the class number and a list). Exit 1 if any file failed."""
+    results = []
     if prepared:
         _quiet_tensorflow()
         import numpy as np
@@ -233,15 +241,20 @@ def cmd_predict(args) -> int:
             model = store.load_pretrained(spec.key)
         except store.ModelUnavailable as error:
             return _fail(str(error), EXIT_UNAVAILABLE)
-        batch = np.stack([image for _, image in prepared])
-        probabilities = np.asarray(model.predict_on_batch(batch))
+        probabilities = np.asarray(model.predict_on_batch(np.stack([x for _, x in prepared])))
         for (name, _), p in zip(prepared, probabilities):
-            results.append({"file": name, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]})
+            if class_names:
+                results.append({"file": name, "label": class_names[int(p.argmax())],
+                                "probabilities": {c: round(float(v), 6) for c, v in zip(class_names, p)}})
+            else:
+                results.append({"file": name, "label": int(p.argmax()),
+                                "probabilities": [round(float(v), 6) for v in p]})
     if args.json:
         print(json.dumps(results))
     else:
         for r in results:
-            print(f"{r['file']}: {r['label']} ({max(r['probabilities']):.1%})")
+            top = max(r["probabilities"].values() if class_names else r["probabilities"])
+            print(f"{_shown(r['file'])}: {r['label']} ({top:.1%})")
     return 1 if failed else 0
 
 
@@ -260,27 +273,7 @@ def cmd_predict_photo(spec, task, args) -> int:
         except photos.NotAPhoto as error:
             print(f"error: {_shown(name)}: {error}", file=sys.stderr)
             failed += 1
-    results = []
-    if prepared:
-        _quiet_tensorflow()
-        import numpy as np
-
-        from models import store
-
-        try:
-            model = store.load_pretrained(spec.key)
-        except store.ModelUnavailable as error:
-            return _fail(str(error), EXIT_UNAVAILABLE)
-        probabilities = np.asarray(model.predict_on_batch(np.stack([x for _, x in prepared])))
-        for (name, _), p in zip(prepared, probabilities):
-            results.append({"file": name, "label": task.class_names[int(p.argmax())],
-                            "probabilities": {c: round(float(v), 6) for c, v in zip(task.class_names, p)}})
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for r in results:
-            print(f"{_shown(r['file'])}: {r['label']} ({max(r['probabilities'].values()):.1%})")
-    return 1 if failed else 0
+    return _answer_files(spec, prepared, failed, args, class_names=list(task.class_names))
 
 
 def cmd_predict_strokes(spec, args) -> int:
@@ -295,30 +288,11 @@ def cmd_predict_strokes(spec, args) -> int:
     prepared, failed = [], 0
     for name in args.strokes:
         try:
-            prepared.append((name, strokes.to_sequence(strokes.read_stroke_file(name))))
+            prepared.append((name, strokes.to_sequence(strokes.read_stroke_file(name)).rows))
         except (OSError, ValueError) as error:
             print(f"error: {_shown(name)}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
             failed += 1
-    results = []
-    if prepared:
-        _quiet_tensorflow()
-        import numpy as np
-
-        from models import store
-
-        try:
-            model = store.load_pretrained(spec.key)
-        except store.ModelUnavailable as error:
-            return _fail(str(error), EXIT_UNAVAILABLE)
-        probabilities = np.asarray(model.predict_on_batch(np.stack([seq.rows for _, seq in prepared])))
-        for (name, _), p in zip(prepared, probabilities):
-            results.append({"file": name, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]})
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for r in results:
-            print(f"{_shown(r['file'])}: {r['label']} ({max(r['probabilities']):.1%})")
-    return 1 if failed else 0
+    return _answer_files(spec, prepared, failed, args)
 
 
 def cmd_generate(args) -> int:

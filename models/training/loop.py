@@ -29,22 +29,9 @@ from data import catalog
 from data.dataset import VALIDATION_SIZE, Dataset  # noqa: F401  (VALIDATION_SIZE: the split, for callers)
 from models import registry, store
 from models.training import augment as augmenters
+from models.training.portable import EpochTimer  # noqa: F401  (the one epoch timer; callers import it here)
 
 # -- Callbacks ----------------------------------------------------------------------------------
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Wall-clock seconds of each epoch (training and validation together)."""
-
-    def __init__(self):
-        super().__init__()
-        self.seconds: list[float] = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
 
 
 class ConvergenceStop(keras.callbacks.Callback):

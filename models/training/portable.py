@@ -114,7 +114,11 @@ def character_windows_in_order(chars, sentiment, window):
 # -- Train --------------------------------------------------------------------------------------
 
 
-class EpochSeconds(keras.callbacks.Callback):
+class EpochTimer(keras.callbacks.Callback):
+    """Wall-clock seconds of each epoch (training and validation together). The one timer of
+    every training path: ``models.training.loop`` imports it from here (this module needs no
+    TensorFlow, so it also times a run on JAX)."""
+
     def __init__(self):
         super().__init__()
         self.seconds: list[float] = []
@@ -209,7 +213,7 @@ def train_photo_model(recipe: str, x_fit, y_fit, x_val, y_val, *, epochs=None, b
     settings.update(epochs=epochs, builder_args=builder_args, mixed_precision=mixed,
                     backend=keras.backend.backend())
     model = compile_model(epochs * steps_per_epoch)
-    timer = EpochSeconds()
+    timer = EpochTimer()
     if settings["augment"]:  # a new random crop and flip of every photo, every epoch
         history = model.fit(train_batches, validation_data=val_batches, epochs=epochs,
                             callbacks=[timer, *callbacks], verbose=verbose)
@@ -263,7 +267,7 @@ def train_char_model(chars, sentiment, val_chars, val_sentiment, *, epochs=None,
     epochs = epochs or 10
     settings.update(epochs=epochs, builder_args=builder_args, backend=keras.backend.backend())
     model = compile_model(epochs * steps)
-    timer = EpochSeconds()
+    timer = EpochTimer()
     history = model.fit(train, validation_data=((val_x, val_s), val_y), validation_batch_size=256,
                         epochs=epochs, callbacks=[timer, *callbacks], verbose=verbose)
     history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
