@@ -129,8 +129,27 @@ def writing() -> str:
     return "\n".join(rows)
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "writing": writing, "short-reviews": short_reviews,
-          "below-target": below_target, "training-times": training_times, "wave-mse": wave_table}
+def gate_error() -> str:
+    record = _result("gate_figures")
+    r = record["results"]["gate_error"]
+    per = ", ".join(f"{_title(k)} {v:.0e}" for k, v in r["per_model"].items())
+    return (f"the largest difference from Keras's own h_t and final c_t on the shipped LSTMs is "
+            f"{r['largest_error']:.0e} "
+            f"({per}; {r['inputs_per_model']} inputs each, `python -m benchmarks.gate_figures --save`, "
+            f"{_when(record)}).")
+
+
+def gates_timing() -> str:
+    record = _result("gate_figures")
+    r = record["results"]["wave_training"]
+    return (f"The page's default training (LSTM(12) on the sine wave, at most 40 epochs, stopping at convergence) "
+            f"took {r['seconds_median']:.1f} s (median of {r['runs']}, at most {r['seconds_max']:.1f} s) and stopped "
+            f"after {r['epochs'][0]} epochs on the 2-core machine ({_when(record)}).")
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "gate-error": gate_error, "gates-timing": gates_timing,
+          "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
+          "training-times": training_times, "wave-mse": wave_table}
 
 
 def markers(name: str) -> tuple[str, str]:
