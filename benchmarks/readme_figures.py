@@ -147,7 +147,16 @@ def gates_timing() -> str:
             f"after {r['epochs'][0]} epochs on the 2-core machine ({_when(record)}).")
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "gate-error": gate_error, "gates-timing": gates_timing,
+def phone_photos() -> str:
+    record = _result("phone_photos")
+    r = record["results"]
+    return (f"Sent as a phone would send them (enlarged to 512×512, widened to 4:3, JPEG quality 85, then the page's "
+            f"preprocessing), {r['n']:,} test photos are read {r['accuracy_phone']:.1%} right by the "
+            f"{_title(r['model'])}, against {r['accuracy_clean']:.1%} as they are (`python -m benchmarks.phone_photos "
+            f"--save`, {_when(record)}).")
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "phone-photos": phone_photos, "gate-error": gate_error, "gates-timing": gates_timing,
           "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
           "training-times": training_times, "wave-mse": wave_table}
 
