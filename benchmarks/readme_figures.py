@@ -156,7 +156,8 @@ def phone_photos() -> str:
             f"--save`, {_when(record)}).")
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "phone-photos": phone_photos, "gate-error": gate_error, "gates-timing": gates_timing,
+BLOCKS = {"drawn-digits": drawn_digits, "phone-photos": phone_photos, "gate-error": gate_error,
+          "gates-timing": gates_timing,
           "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
           "training-times": training_times, "wave-mse": wave_table}
 
