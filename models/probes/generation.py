@@ -206,7 +206,8 @@ def bits_per_character(model: keras.Model, reviews, labels, batch_size: int = 32
 
 
 def _plain(model):
-    return lambda *inputs: model(list(inputs), training=False)
+    """An uncompiled call (Keras refuses a mix of NumPy arrays and tensors: convert them all)."""
+    return lambda *inputs: model([keras.ops.convert_to_tensor(x) for x in inputs], training=False)
 
 
 def _compiled(model, jit: bool = True):
