@@ -81,3 +81,28 @@ def test_write_page_sends_its_review_to_the_review_page():
     assert not at.exception
     assert at.session_state["review_text"] == written["prompt"] + written["text"]
     assert at.title[0].value.endswith("Type a review")
+
+
+def test_compare_shows_the_photo_models_and_a_cell_of_photos(cifar_path):
+    at = app().run()
+    at.switch_page("pages/compare.py").run()
+    at.session_state["compare_group"] = "cifar10/main"
+    at.session_state["confusion_cifar10/main"] = {"selection": {"cell": [{"true": "cat", "predicted": "dog"}]}}
+    at.run()
+    assert not at.exception, at.exception
+    texts = [m.value for m in at.markdown]
+    assert any("True **cat**, predicted **dog**" in t for t in texts)
+    cards = [t for t in texts if t.startswith("**#") and "true **cat**" in t]
+    assert cards and all(name in cards[0] for name in ("ResNet", "Lab CNN"))
+    assert len(at.dataframe[-1].value) == 2  # the architecture table: both photo models
+
+
+def test_compare_shows_the_writing_model_curves():
+    at = app().run()
+    at.switch_page("pages/compare.py").run()
+    at.session_state["compare_group"] = "imdb_characters/main"
+    at.run()
+    assert not at.exception, at.exception
+    assert [m.label for m in at.metric] == ["Character LSTM"] and "bits / character" in at.metric[0].value
+    at.radio(key="compare_lm_metric").set_value("loss").run()
+    assert not at.exception
