@@ -7,6 +7,10 @@
 * **photo_training**: seconds per epoch of both CIFAR recipes through
   ``models.training.portable`` (NumPy batches, augmentation for the ResNet) against a plain
   ``model.fit`` of the same model on the same arrays (first epoch left out).
+* **pen**: the recorded Chromium stroke of a 4 -> the stroke pipeline -> all three pen models'
+  answers and the pen LSTM's point-by-point replay (what one stroke costs the Draw page's pen
+  view); baseline: the same pipeline, then ``predict_on_batch`` of each model and of the prefix
+  batch.
 * **writing**: characters per second of the Write page's generation (one compiled step per
   character, the LSTM state carried, sentiment strength 1 as on the page) against a naive
   ``predict_on_batch`` of the whole model on the growing text for every character.
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import numpy as np
 
 from benchmarks.predict import side_by_side
 
+ROOT = Path(__file__).resolve().parent.parent
 PHOTO_SIDE = (1200, 900)
 
 
@@ -144,5 +150,32 @@ def writing(length: int = 300, runs: int = 5) -> dict:
                                                                                          np.median(naive)), 1)}
 
 
+def pen(calls: int) -> dict:
+    import json
+
+    from data import catalog, strokes
+    from models import registry, store
+    from models.probes import compiled
+    from models.probes import pen as pen_probe
+
+    recorded = json.loads((ROOT / "tests" / "data" / "canvas_stroke_four.json").read_text())
+    models = {s.key: store.load_pretrained(s.key) for s in registry.for_dataset(catalog.PENDIGITS)}
+    predictors = {k: compiled.Predictor(m).warm_up() for k, m in models.items()}
+    reader = pen_probe.reader_for(models["pen_lstm"])
+
+    def ours():
+        sequence = strokes.from_canvas_json(recorded)
+        compiled.predict_each(predictors, sequence.rows)
+        reader.replay(sequence)
+
+    def baseline():
+        sequence = strokes.from_canvas_json(recorded)
+        for m in models.values():
+            m.predict_on_batch(sequence.rows[None])
+        models["pen_lstm"].predict_on_batch(strokes.prefixes(sequence))
+
+    return side_by_side(ours, baseline, calls)
+
+
 def run(calls: int = 100, epochs: int = 3) -> dict:
-    return {"photo": photo(calls), "photo_training": photo_training(epochs), "writing": writing()}
+    return {"photo": photo(calls), "pen": pen(calls), "photo_training": photo_training(epochs), "writing": writing()}
