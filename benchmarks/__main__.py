@@ -151,7 +151,8 @@ def table() -> str:
             q = r["pen"]
             rows.append(f"| Pen: a recorded two-stroke 4 → stroke pipeline → all 3 pen models + the LSTM's replay | "
                         f"{q['median']:.1f} / {q['p95']:.1f} ms | {q['baseline_median']:.1f} / "
-                        f"{q['baseline_p95']:.1f} ms (`predict_on_batch`) | {q['ratio']:.2f}× | ≤ 1.5× {ok(q['ratio'] <= TARGETS['predict'])} |")
+                        f"{q['baseline_p95']:.1f} ms (`predict_on_batch`) | {q['ratio']:.2f}× | "
+                        f"≤ 1.5× {ok(q['ratio'] <= TARGETS['predict'])} |")
         for name, t in r["photo_training"].items():
             rows.append(f"| Training {name}, {t['train_size']:,} photos, batch {t['batch_size']} | "
                         f"{t['median']:.2f} / {t['p95']:.2f} s/epoch | {t['baseline_median']:.2f} / "
