@@ -30,6 +30,7 @@ def test_dataset_mix(imdb_path):
     assert counts["imdb_reviews"] == 20_000 and counts["sst_phrases"] == recipe["phrase_cap"]
     assert len(data.x_train) == 20_000 + 2 * 6911 + recipe["phrase_cap"] == counts["train_total"]
     assert len(data.x_val) == 872 + sst_recipes.IMDB_VALIDATION
+    assert len(info["validation"]["sst_dev_negation_phrases"][0]) == 443
     assert set(data.x_val[:872]).isdisjoint(data.x_train)  # SST dev sentences never trained on
 
 
@@ -38,8 +39,9 @@ def test_table(tmp_path):
     run.mkdir()
     meta = {"model": "imdb_lstm", "sst_recipe": {"name": "A"}, "seconds_per_epoch": [10.0, 20.0], "epochs": 2,
             "best_epoch": 2, "train_size": 53822,
-            "sst_scores": {"val_sst_dev": 0.81, "val_imdb_heldout": 0.88, "test_sst2": 0.8, "test_imdb": 0.875,
+            "sst_scores": {"val_sst_dev": 0.81, "val_imdb_heldout": 0.88, "val_sst_dev_negation_phrases": 0.7,
+                           "test_sst2": 0.8, "test_imdb": 0.875,
                            "negation_pairs": [40, 52]}}
     (run / "imdb_lstm.json").write_text(json.dumps(meta))
     table = sst_recipes.table(tmp_path)
-    assert "| A | imdb_lstm | 81.00% | 88.00% | 80.00% | 87.50% | 40/52 (77%) | 15 | 2 (2) | 53,822 |" in table
+    assert "| A | imdb_lstm | 81.00% | 88.00% | 70.00% | 80.00% | 87.50% | 40/52 (77%) | 15 | 2 (2) | 53,822 |" in table
