@@ -153,15 +153,24 @@ def load_binary(split: str, phrases: bool = False, min_words: int = 1, progress=
 
     ``phrases=False``: the split's sentences (1,821 in test, 872 in dev, 6,911 distinct in train:
     the standard SST-2 sentences); ``phrases=True``: the phrases inside them (the sentences not
-    included), those of at least ``min_words`` words as typed ("zero ." is one word).
+    included), those of at least ``min_words`` words as typed ("zero ." is one word). Rows
+    without a letter or digit ("(" is labelled) are always left out: a model reads nothing in them.
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; known: {', '.join(SPLITS)}")
     kind = "phrase" if phrases else "sentence"
     chosen = [(typed, int(label)) for text, _, label, s, k in load_rows(progress, allow_download)
-              if s == split and k == kind and label and len((typed := detokenize(text)).split()) >= min_words]
+              if s == split and k == kind and label and _words(typed := detokenize(text)) >= max(min_words, 1)]
     texts = np.asarray([t for t, _ in chosen], dtype=object)
     return texts, np.asarray([y for _, y in chosen], dtype=np.int32)
+
+
+def _words(text: str) -> int:
+    """Words as typed: pieces between spaces that hold a letter or a digit."""
+    return sum(1 for piece in text.split() if _WORD.search(piece))
+
+
+_WORD = re.compile(r"[^\W_]")
 
 
 def is_available() -> bool:
