@@ -42,7 +42,7 @@ def drawn_input():
         st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
         st.rerun(scope="fragment")
     image = canvas.image_data
-    st.session_state["draw_canvas_json"] = canvas.json_data  # the strokes, for the pen models
+    st.session_state["draw_canvas_json"] = getattr(canvas, "json_data", None)  # the strokes, for the pen models
     return (None if image is None else image[..., :3]), None
 
 

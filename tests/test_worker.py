@@ -196,7 +196,8 @@ def test_every_preset_builds_the_model_it_describes(name):
     if settings.family == "CNN":
         assert kinds.count("Conv2D") == settings.layers
     else:
-        cell = {"SimpleRNN": "SimpleRNN", "LSTM": "LSTM", "GRU": "GRU", "BiLSTM": "Bidirectional"}[settings.family]
+        cell = {"SimpleRNN": "SimpleRNN", "LSTM": "LSTM", "GRU": "GRU", "BiLSTM": "Bidirectional",
+                "Character LSTM": "LSTM"}[settings.family]
         assert kinds.count(cell) == settings.layers
     assert spec.group == "runs" and spec.key not in runs.registry.MODELS  # never a shipped model
 
