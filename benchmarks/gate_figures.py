@@ -6,8 +6,6 @@ own LSTM on the shipped models, and how long the page's default small LSTM takes
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -71,16 +69,14 @@ def default_wave_training(runs: int = 3) -> dict:
             "epochs": epochs, "runs": runs}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    results = {"gate_error": largest_gate_error(), "wave_training": default_wave_training()}
-    print(json.dumps(results, indent=1))
-    if args.save:
-        from benchmarks import provenance
+def run() -> dict:
+    return {"gate_error": largest_gate_error(), "wave_training": default_wave_training()}
 
-        provenance.save("gate_figures", results)
+
+def main() -> None:
+    from benchmarks import provenance
+
+    provenance.save_cli("gate_figures", run, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

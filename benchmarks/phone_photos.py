@@ -8,9 +8,7 @@ centred square, shrink to 32×32).
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -48,15 +46,9 @@ def run(n: int = 1000, key: str = "cifar_cnn") -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    results = run()
-    print(json.dumps(results, indent=1))
-    if args.save:
-        from benchmarks import provenance
+    from benchmarks import provenance
 
-        provenance.save("phone_photos", results)
+    provenance.save_cli("phone_photos", run, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":

@@ -38,3 +38,17 @@ def save(section: str, results: dict, seconds: float | None = None) -> Path:
     path = RESULTS / f"{section}.json"
     path.write_text(json.dumps(record, indent=1) + "\n")
     return path
+
+
+def save_cli(section: str, run, description: str) -> None:
+    """The command line of a figure script: print ``run()``'s results as JSON and, with
+    ``--save``, keep them in ``benchmarks/results/SECTION.json`` for the README's figures."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--save", action="store_true")
+    args = parser.parse_args()
+    results = run()
+    print(json.dumps(results, indent=1))
+    if args.save:
+        save(section, results)

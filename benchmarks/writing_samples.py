@@ -6,8 +6,6 @@ one at a high temperature), with the settings that reproduce each through the CL
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -42,15 +40,9 @@ def run() -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--save", action="store_true")
-    args = parser.parse_args()
-    results = run()
-    print(json.dumps(results, indent=1))
-    if args.save:
-        from benchmarks import provenance
+    from benchmarks import provenance
 
-        provenance.save("writing_samples", results)
+    provenance.save_cli("writing_samples", run, __doc__.split("\n\n")[0])
 
 
 if __name__ == "__main__":
