@@ -105,3 +105,9 @@ def test_training_entry_point_writes_loadable_files(tmp_path):
     meta = json.loads((tmp_path / "pen_gru.json").read_text())
     assert meta["train_size"] == 64 and meta["test_n"] == 3498 and "--limit 64" in meta["command"]
     assert store.read_predictions(tmp_path / "pen_gru.predictions.npz")["predicted"].shape == (3498,)
+
+
+def test_first_sure_point_is_where_the_final_answer_stays_on_top():
+    replay = np.array([[0.6, 0.4], [0.3, 0.7], [0.6, 0.4], [0.2, 0.8], [0.1, 0.9]])
+    assert pen_inference.first_sure_point(replay) == 4
+    assert pen_inference.first_sure_point(np.array([[0.1, 0.9], [0.2, 0.8]])) == 1

@@ -57,6 +57,15 @@ class PenReader:
         return self._run(padded)[:length]
 
 
+def first_sure_point(replay: np.ndarray) -> int | None:
+    """The first point after which the final answer stays the model's top answer (1-based)."""
+    final = int(np.argmax(replay[-1]))
+    tops = replay.argmax(axis=1)
+    wrong = np.flatnonzero(tops != final)
+    first = int(wrong[-1]) + 2 if len(wrong) else 1
+    return first if first <= len(replay) else None
+
+
 def reader_for(model, jit_compile: bool = True) -> PenReader:
     """The cached :class:`PenReader` of ``model`` (one per model object, made once)."""
     with _READERS_LOCK:

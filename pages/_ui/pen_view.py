@@ -21,15 +21,6 @@ def pen_reader(key: str):
     return pen.reader_for(model_cache.pretrained_model(key))
 
 
-def first_sure_point(replay: np.ndarray) -> int | None:
-    """The first point after which the final answer stays the model's top answer (1-based)."""
-    final = int(np.argmax(replay[-1]))
-    tops = replay.argmax(axis=1)
-    wrong = np.flatnonzero(tops != final)
-    first = int(wrong[-1]) + 2 if len(wrong) else 1
-    return first if first <= len(replay) else None
-
-
 def read_the_pen(canvas_json) -> None:
     """Everything about the strokes; says so plainly when there are none to read."""
     st.subheader("Read the pen, not the picture")
@@ -54,6 +45,8 @@ def read_the_pen(canvas_json) -> None:
     lead = next((k for k in probabilities if "lstm" in k), next(iter(probabilities)))
     replay = pen_reader(lead).replay(sequence)
     final = int(np.argmax(replay[-1]))
+    from models.probes.pen import first_sure_point
+
     sure = first_sure_point(replay)
     left, right = st.columns([1, 1.6], gap="large")
     with left:
