@@ -75,8 +75,8 @@ with output:
         st.session_state["write_result"] = {"prompt": prompt.text, "text": "".join(s.char for s in steps),
                                             "probabilities": np.array([s.probabilities for s in steps])}
         # Open the view below on the character the model was least sure about (highest entropy).
-        p = st.session_state["write_result"]["probabilities"]
-        st.session_state["write_step"] = int(np.argmax(-(p * np.log(np.clip(p, 1e-12, 1))).sum(axis=1))) + 1
+        st.session_state["write_step"] = generation.least_certain_step(
+            st.session_state["write_result"]["probabilities"]) + 1
     result = st.session_state.get("write_result")
     if result is None:
         st.info("Press **Write**.", icon=":material/arrow_back:")

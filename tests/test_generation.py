@@ -81,3 +81,8 @@ def test_bad_lengths_are_refused(writer):
         list(writer.write("x", 1, 0.8, 0))
     with pytest.raises(ValueError, match="temperature"):
         list(writer.write("x", 1, -1.0, 5))
+
+
+def test_least_certain_step_has_the_flattest_guess():
+    sure, unsure = [0.98, 0.01, 0.01], [0.34, 0.33, 0.33]
+    assert generation.least_certain_step(np.array([sure, unsure, sure])) == 1

@@ -71,6 +71,13 @@ def softmax_with_temperature(logits: np.ndarray, temperature: float) -> np.ndarr
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def least_certain_step(probabilities: np.ndarray) -> int:
+    """The step (0-based) whose next-character distribution has the highest entropy
+    H = -sum p log p: where the model was least sure what comes next."""
+    p = np.clip(np.asarray(probabilities, np.float64), 1e-12, 1)
+    return int(np.argmax(-(p * np.log(p)).sum(axis=-1)))
+
+
 class CharWriter:
     """Step-by-step access to a trained ``char_lstm`` (thread-safe: one lock per writer)."""
 
