@@ -117,6 +117,33 @@ def offline_message(dataset: DatasetFile, reason: str = "") -> str:
     )
 
 
+def can_reach(url: str, timeout: float = 2.0) -> bool:
+    """Whether this machine can open a connection to ``url``'s server right now (no request is
+    sent): asked before offering a download, so an offline class hears it before the click,
+    not after a long wait."""
+    import socket
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:  # no route, no DNS, refused, timed out
+        return False
+
+
+def unreachable_message(dataset: DatasetFile) -> str:
+    """The dataset is missing and its official source cannot be reached: what to do instead."""
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(dataset.url).hostname or dataset.url
+    return (offline_message(dataset) + f" This computer cannot reach {host} (offline?), so it cannot "
+            "be downloaded from here.")
+
+
 def ensure(dataset: DatasetFile, progress: Progress | None = None, allow_download: bool = True) -> Path:
     """The local path of ``dataset``, downloading it into the user cache if needed."""
     found = find(dataset.name)
