@@ -117,22 +117,32 @@ def offline_message(dataset: DatasetFile, reason: str = "") -> str:
     )
 
 
+REACH_CHECK_SECONDS = 60  # how long an answer to "can we reach it?" is trusted
+_reach_answers: dict[tuple[str, int], tuple[float, bool]] = {}
+
+
 def can_reach(url: str, timeout: float = 2.0) -> bool:
-    """Whether this machine can open a connection to ``url``'s server right now (no request is
-    sent): asked before offering a download, so an offline class hears it before the click,
-    not after a long wait."""
+    """Whether this machine can open a connection to ``url``'s server (no request is sent),
+    asked at most once a minute per server: pages ask it before offering a download, so an
+    offline class hears it before the click, not after a long wait."""
     import socket
+    import time
     import urllib.parse
 
     parts = urllib.parse.urlsplit(url)
     if not parts.hostname:
         return False
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    server = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    asked = _reach_answers.get(server)
+    if asked and time.monotonic() - asked[0] < REACH_CHECK_SECONDS:
+        return asked[1]
     try:
-        with socket.create_connection((parts.hostname, port), timeout=timeout):
-            return True
+        with socket.create_connection(server, timeout=timeout):
+            answer = True
     except OSError:  # no route, no DNS, refused, timed out
-        return False
+        answer = False
+    _reach_answers[server] = (time.monotonic(), answer)
+    return answer
 
 
 def unreachable_message(dataset: DatasetFile) -> str:

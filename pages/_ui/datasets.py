@@ -26,7 +26,6 @@ def test_labels(task_key: str):
     return None if test_set is None else test_set[1]
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def can_download(url: str) -> bool:
     """Whether the official source answers (asked at most once a minute per server)."""
     return sources.can_reach(url)
