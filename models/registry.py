@@ -51,6 +51,9 @@ class ModelSpec:
     # The module of models.training that trains it, when not the loop: "portable" (photos,
     # writing) or "pen" (pen strokes, augmented on the raw strokes).
     trainer: str | None = None
+    # Other tasks' writers added to the training (their test writers never): catalog keys from the
+    # task's Task.extra_writers, e.g. (catalog.PENDIGITS,) for the pen digits drawn as pictures.
+    extra_writers: tuple[str, ...] = ()
 
     @property
     def pretrained_path(self) -> Path:
