@@ -6,10 +6,12 @@
 - drawn digits: 1,000 MNIST test digits redrawn as canvas strokes (``benchmarks/drawn_digits.py``),
   read through the CLI's preprocessing (``python -m models predict``'s, done here in-process).
 
-    python -m benchmarks.held_out_writers [--model KEY ...] [--before REV] [--save]
+    python -m benchmarks.held_out_writers [--model KEY ...] [--before REV] [--candidate FILE.keras] [--save]
 
 ``--before REV`` also measures each model as it was shipped at commit REV (its ``.keras`` file
 from git), when that file differs from today's: a retrained model next to the one it replaced.
+``--candidate FILE.keras`` also measures a model trained but not shipped (its ``.json`` beside it
+says which model it is and the command that trained it): what was tried and left out.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def shipped_at(rev: str, key: str, folder: Path) -> Path | None:
     return target
 
 
-def run(keys: list[str], before: str | None) -> dict:
+def run(keys: list[str], before: str | None, candidates: tuple = ()) -> dict:
     from data import catalog
     from models import registry, store
 
@@ -85,6 +87,16 @@ def run(keys: list[str], before: str | None) -> dict:
                 if old is not None:
                     results["before"]["accuracy"][key] = accuracies(store.load_model(old), sets)
                     print(f"{key} at {commit}", results["before"]["accuracy"][key], file=sys.stderr)
+    if candidates:
+        import json
+
+        results["candidates"] = {}
+        for path in map(Path, candidates):
+            meta = json.loads(path.with_suffix(".json").read_text())
+            results["candidates"][meta["model"]] = {
+                "accuracy": accuracies(store.load_model(path), sets), "command": meta.get("command"),
+                "extra_writers": sorted(meta.get("extra_writers") or {})}
+            print(f"{meta['model']} from {path}", results["candidates"][meta["model"]]["accuracy"], file=sys.stderr)
     results["sets"] = {name: catalog.get(name).test_description if name in catalog.TASKS else
                        f"{DRAWN_N:,} MNIST test digits redrawn as canvas strokes" for name in sets}
     return results
@@ -99,11 +111,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", help="a digit model (default: all four)")
     parser.add_argument("--before", metavar="REV", help="also measure the models as shipped at this commit")
+    parser.add_argument("--candidate", action="append", default=[], metavar="FILE.keras",
+                        help="also measure this trained, unshipped model (its .json beside it)")
     parser.add_argument("--save", action="store_true",
                         help="write benchmarks/results/held_out_writers.json (the README's figures come from it)")
     args = parser.parse_args()
     keys = args.model or [spec.key for spec in registry.for_dataset(catalog.MNIST)]
-    results = run(keys, args.before)
+    results = run(keys, args.before, tuple(args.candidate))
     print(json.dumps(results, indent=1))
     if args.save:
         from benchmarks import provenance
