@@ -82,6 +82,7 @@ class Cluster:
     replica_urls: list[str]
     runtime: Path  # nginx's prefix: nginx.conf, access.log, error.log, replica-N.log
     token: str
+    database_url: str  # the class board every replica opens
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -169,7 +170,7 @@ def running(replicas: int = 2, port: int | None = None, address: str = "127.0.0.
             _wait_healthy(replica_url, processes, deadline, f"replica {n}", runtime / f"replica-{n}.log")
         url = f"http://127.0.0.1:{port}" if address in ("0.0.0.0", "::", "127.0.0.1") else f"http://{address}:{port}"
         _wait_healthy(url, processes, deadline, "nginx", nginx_log)
-        yield Cluster(url, replica_urls, runtime, token, processes)
+        yield Cluster(url, replica_urls, runtime, token, child_env[class_board.DB_VARIABLE], processes)
     finally:
         _stop(processes)
         for log in logs:

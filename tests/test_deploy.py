@@ -150,3 +150,19 @@ def test_the_join_box_shows_the_configured_address(monkeypatch, tmp_path):
     headings = [m.value for m in at.markdown if m.value.startswith("## ")]
     assert any("explorer\\.school\\.example\\:8080" in h for h in headings), headings
     assert not any("only listens to this laptop" in e.value for e in at.error)
+
+
+def test_behind_the_launcher_the_join_box_shows_the_proxys_port(monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv(class_board.DB_VARIABLE, str(tmp_path / "board.sqlite3"))
+    monkeypatch.setenv(classroom.TOKEN_VARIABLE, "deploy-test-token")
+    monkeypatch.delenv(classroom.PUBLIC_URL_VARIABLE, raising=False)
+    monkeypatch.setenv(classroom.PUBLIC_PORT_VARIABLE, "8080")
+    monkeypatch.setattr(classroom, "lan_addresses", lambda: ["192.168.1.20"])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["teacher"] = "deploy-test-token"
+    at.run()
+    at.switch_page("pages/board.py").run()
+    assert not at.exception
+    assert "## http://192.168.1.20:8080/" in [m.value for m in at.markdown]
