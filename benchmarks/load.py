@@ -17,7 +17,8 @@ How the class is simulated (loopback only, bounded in count and time):
 3. Meanwhile one real Chromium keeps training the default quick run on the Train page.
 
 With ``--replicas N`` the same class goes through nginx in front of N replicas (``deploy/``, all
-on loopback): every student's websocket is a new browser without a cookie, so nginx spreads them
+on loopback); every replica is warmed first as the single server is (a Chromium draws and types on
+it); every student's websocket is a new browser without a cookie, so nginx spreads them
 over the replicas; the result says how many sessions each replica got.
 
 A prediction's latency is the time from the student's message to the server's "script
@@ -297,13 +298,15 @@ async def trainer(session: Session, url: str, stop: asyncio.Event) -> int:
 
 
 async def class_at_once(url: str, students: int, typists: int, predictions: int, with_training: bool = True,
-                        think: float = 1.5) -> dict:
+                        think: float = 1.5, warm_urls: tuple[str, ...] = ()) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             templates = await record_templates(browser, url)
+            for other in warm_urls:  # every replica loads its models before the class, as the first one did
+                await record_templates(browser, other)
             teacher = Session(await browser.new_page(viewport={"width": 1300, "height": 1400}), "trainer")
             stop = asyncio.Event()
             training = asyncio.create_task(trainer(teacher, url, stop) if with_training else asyncio.sleep(0, 0))
@@ -361,7 +364,10 @@ def run(students: int = 30, typists: int = 10, predictions: int = 20, with_train
         from deploy import replicas as deploy
 
         with deploy.running(replicas, timeout=240) as cluster:
-            result = asyncio.run(class_at_once(cluster.url, students, typists, predictions, with_training, think))
+            # The recording browser warms the replica nginx gives it; each replica is warmed the
+            # same way (on its own port), so no student's first stroke waits for a cold replica.
+            result = asyncio.run(class_at_once(cluster.url, students, typists, predictions, with_training, think,
+                                               tuple(cluster.replica_urls)))
     return {**result, "replicas": replicas}
 
 
