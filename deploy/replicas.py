@@ -32,6 +32,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data import class_board, classroom
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
@@ -72,6 +74,18 @@ def free_port(address: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((address, 0))
         return s.getsockname()[1]
+
+
+def replica_environment(env, port: int) -> dict:
+    """What every replica is started with: ``env`` plus one teacher token (kept when set, else
+    made here, once for all of them), the class board as one absolute database URL (so every
+    replica opens the same one whatever its working folder) and the port students join on."""
+    child = dict(env)
+    child[classroom.TOKEN_VARIABLE] = (child.get(classroom.TOKEN_VARIABLE, "").strip()
+                                       or secrets.token_urlsafe(classroom.TOKEN_BYTES))
+    child[class_board.DB_VARIABLE] = class_board.database_url(child)
+    child[classroom.PUBLIC_PORT_VARIABLE] = str(port)
+    return child
 
 
 @dataclass
@@ -135,14 +149,8 @@ def running(replicas: int = 2, port: int | None = None, address: str = "127.0.0.
     runtime = Path(tempfile.mkdtemp(prefix="explorer-nginx-")) if owned else Path(runtime)
     runtime.mkdir(parents=True, exist_ok=True)
 
-    from data import class_board, classroom
-
-    child_env = dict(os.environ if env is None else env)
-    token = child_env.get(classroom.TOKEN_VARIABLE, "").strip() or secrets.token_urlsafe(classroom.TOKEN_BYTES)
-    child_env[classroom.TOKEN_VARIABLE] = token
-    # Resolved here, once, so every replica opens the same database whatever its working folder.
-    child_env[class_board.DB_VARIABLE] = class_board.database_url(child_env)
-    child_env[classroom.PUBLIC_PORT_VARIABLE] = str(port)
+    child_env = replica_environment(os.environ if env is None else env, port)
+    token = child_env[classroom.TOKEN_VARIABLE]
 
     processes: list[subprocess.Popen] = []
     logs = []
@@ -206,8 +214,6 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with running(args.replicas, args.port, args.address, replica_ports=ports,
                      runtime=Path(tempfile.mkdtemp(prefix="explorer-nginx-"))) as cluster:
-            from data import classroom
-
             host = next(iter(classroom.lan_addresses()), "localhost") if args.address == "0.0.0.0" else "localhost"
             print(f"Ready: students open http://{host}:{args.port}/", flush=True)
             print(f"Teacher token: {cluster.token}; open http://{host}:{args.port}/?teacher={cluster.token}",

@@ -109,12 +109,19 @@ def test_other_databases_are_refused_clearly_without_echoing_the_url(url, monkey
         class_board.database_url()
 
 
-def test_the_launcher_gives_every_replica_one_absolute_board_and_one_token(tmp_path, monkeypatch):
-    """What running() passes to the replicas, without starting them: the environment it builds."""
+def test_every_replica_gets_one_token_one_absolute_board_and_the_proxys_port(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    env = {class_board.DB_VARIABLE: "board.sqlite3"}
-    assert class_board.database_url(env) == f"sqlite:///{tmp_path / 'board.sqlite3'}"
-    assert class_board.database_url({}) == f"sqlite:///{class_board.user_data_dir() / class_board.FILE_NAME}"
+    env = {class_board.DB_VARIABLE: "board.sqlite3", "OTHER": "kept"}
+    child = replicas.replica_environment(env, 8080)
+    assert child[class_board.DB_VARIABLE] == f"sqlite:///{tmp_path / 'board.sqlite3'}"
+    assert child[classroom.PUBLIC_PORT_VARIABLE] == "8080" and child["OTHER"] == "kept"
+    made = child[classroom.TOKEN_VARIABLE]
+    assert len(made) >= 24 and made != replicas.replica_environment(env, 8080)[classroom.TOKEN_VARIABLE]
+    chosen = replicas.replica_environment({**env, classroom.TOKEN_VARIABLE: " teacher-token "}, 8080)
+    assert chosen[classroom.TOKEN_VARIABLE] == "teacher-token"
+    assert env == {class_board.DB_VARIABLE: "board.sqlite3", "OTHER": "kept"}  # the caller's is untouched
+    assert (replicas.replica_environment({}, 1)[class_board.DB_VARIABLE]
+            == f"sqlite:///{class_board.user_data_dir() / class_board.FILE_NAME}")
 
 
 # -- Where students join ---------------------------------------------------------------------------
