@@ -173,3 +173,35 @@ def test_behind_the_launcher_the_join_box_shows_the_proxys_port(monkeypatch, tmp
     at.switch_page("pages/board.py").run()
     assert not at.exception
     assert "## http://192.168.1.20:8080/" in [m.value for m in at.markdown]
+
+
+def test_the_command_serves_through_nginx_and_stops_everything_it_started(tmp_path):
+    """python -m deploy, as a teacher starts it: ready, serving, and nothing left behind on stop."""
+    import signal
+    import sys
+    import time
+    import urllib.request
+
+    nginx_or_skip()
+    port = replicas.free_port()
+    env = dict(os.environ, **{class_board.DB_VARIABLE: str(tmp_path / "board.sqlite3"),
+                              classroom.TOKEN_VARIABLE: "command-test-token"})
+    command = subprocess.Popen([sys.executable, "-m", "deploy", "--replicas", "1", "--port", str(port),
+                                "--address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    printed = []
+    try:
+        deadline = time.monotonic() + 120
+        while not any(line.startswith("Ready") for line in printed):
+            assert time.monotonic() < deadline and command.poll() is None, printed
+            printed.append(command.stdout.readline())
+        printed.append(command.stdout.readline())  # the teacher link
+        assert f"open http://localhost:{port}/?teacher=command-test-token" in printed[-1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as response:
+            assert response.headers[replicas.REPLICA_HEADER] == f"127.0.0.1:{port + 1}"
+    finally:
+        command.send_signal(signal.SIGTERM)
+        assert command.wait(30) == 0
+    for gone in (port, port + 1):  # nginx and the replica both stopped
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{gone}/_stcore/health", timeout=3)
