@@ -189,7 +189,7 @@ def running(replicas: int = 2, port: int | None = None, address: str = "127.0.0.
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m deploy", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replicas", type=int, default=int(os.environ.get(REPLICAS_VARIABLE) or 2),
+    parser.add_argument("--replicas", type=int, default=None,
                         help=f"Streamlit processes behind nginx (default: ${REPLICAS_VARIABLE}, else 2)")
     parser.add_argument("--port", type=int, default=8501, help="the port students open (nginx's)")
     parser.add_argument("--address", default="0.0.0.0",
@@ -201,6 +201,11 @@ def main(argv: list[str] | None = None) -> None:
         COMPOSE_CONFIG.write_text(compose_config())
         print(f"wrote {COMPOSE_CONFIG.relative_to(ROOT)}")
         return
+    if args.replicas is None:
+        configured = os.environ.get(REPLICAS_VARIABLE, "").strip() or "2"
+        if not configured.isdigit():
+            parser.error(f"{REPLICAS_VARIABLE} must be a whole number, not {configured!r}")
+        args.replicas = int(configured)
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
     if not nginx_available():
@@ -214,7 +219,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with running(args.replicas, args.port, args.address, replica_ports=ports,
                      runtime=Path(tempfile.mkdtemp(prefix="explorer-nginx-"))) as cluster:
-            host = next(iter(classroom.lan_addresses()), "localhost") if args.address == "0.0.0.0" else "localhost"
+            if args.address in ("0.0.0.0", "::"):  # every interface: the address the room uses
+                host = next(iter(classroom.lan_addresses()), "localhost")
+            else:
+                host = "localhost" if args.address in ("127.0.0.1", "::1") else args.address
             print(f"Ready: students open http://{host}:{args.port}/", flush=True)
             print(f"Teacher token: {cluster.token}; open http://{host}:{args.port}/?teacher={cluster.token}",
                   flush=True)

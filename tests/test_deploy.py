@@ -73,11 +73,16 @@ def test_nginx_accepts_the_config(tmp_path, which):
     assert result.returncode == 0, result.stderr
 
 
-def test_the_launcher_refuses_zero_replicas_and_says_how_it_is_used(capsys):
+def test_the_launcher_refuses_zero_replicas_and_says_how_it_is_used(capsys, monkeypatch):
     with pytest.raises(SystemExit) as stopped:
         replicas.main(["--replicas", "0"])
     assert stopped.value.code == 2
     assert "--replicas must be at least 1" in capsys.readouterr().err
+    monkeypatch.setenv(replicas.REPLICAS_VARIABLE, "four")
+    with pytest.raises(SystemExit) as stopped:  # a message, never a traceback
+        replicas.main([])
+    assert stopped.value.code == 2
+    assert "EXPLORER_REPLICAS must be a whole number" in capsys.readouterr().err
 
 
 # -- The class board's database URL ---------------------------------------------------------------
