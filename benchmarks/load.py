@@ -291,8 +291,11 @@ async def trainer(session: Session, url: str, stop: asyncio.Event) -> int:
     while not stop.is_set():
         await wait_idle(page)
         if await button.is_enabled():
-            await button.click()
-            runs += 1
+            try:
+                await button.click(timeout=10_000)
+                runs += 1
+            except Exception:  # disabled again by a rerun between the check and the click: try again
+                pass
         await asyncio.sleep(2)
     return runs
 
