@@ -200,8 +200,23 @@ def phone_photos() -> str:
             f"--save`, {_when(record)}).")
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "held-out-writers": held_out_writers, "phone-photos": phone_photos,
-          "gate-error": gate_error, "gates-timing": gates_timing,
+def replicas() -> str:
+    runs = [_result(f"load_{n}replicas") for n in (1, 2)]
+    one, two = (r["results"] for r in runs)
+
+    def wait(r):
+        return f"{r['all']['median_ms'] / 1000:.1f} s (p95 {r['all']['p95_ms'] / 1000:.1f} s)"
+
+    errors = one["errors"] + two["errors"]
+    return (f"On the two-core development machine, while other jobs shared it (so the figures are slow and noisy), "
+            f"{one['students']} students through nginx waited a median of {wait(one)} with one replica and "
+            f"{wait(two)} with two, one session training each time, "
+            f"{'no errors' if not errors else f'{errors} errors'} (`python -m benchmarks --only load --replicas N`, "
+            f"{_when(runs[0])} and {_when(runs[1]).removeprefix('measured ')}).")
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "held-out-writers": held_out_writers, "replicas": replicas,
+          "phone-photos": phone_photos, "gate-error": gate_error, "gates-timing": gates_timing,
           "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
           "training-times": training_times, "wave-mse": wave_table}
 
