@@ -17,6 +17,13 @@ The reader does what the teacher's board does on each refresh: fetch the new sub
 (``since_id``), then the class confusion matrix of every model and the accuracies; after the
 rush it also times 20 refreshes that read the whole board from the start (a page just opened).
 
+``--compare-predictions`` adds the students' side: thirty threads (as Streamlit serves sessions)
+each read their drawing with the Draw page's models (``compiled.predict_each`` on the four
+digit models, as a stroke does) before sending it, once with the board (sends + the teacher's
+refreshes) and once without (predictions only). Their prediction latency, median and p95, in
+both runs says what the board costs the students. It is the prediction path inside one
+process, not the browser round trip (``python -m benchmarks --only load`` measures that).
+
 Reported: drawings sent, stored and refused (stored must equal sent, refused 0); each
 submission's latency; each refresh's time (median, p95). Written to
 ``benchmarks/results/class_board.json`` with the commit and the UTC date.
@@ -69,15 +76,25 @@ def answers(rng: random.Random, meant: str) -> dict:
                   "confidence": round(rng.uniform(0.3, 1.0), 3)} for key in MODELS}
 
 
-def student(path: str, number: int, each: int, barrier, results) -> None:
+def student(path: str, number: int, each: int, barrier, results, predictors=None, send: bool = True) -> None:
     from data.class_board import ClassBoard, SubmissionRefused
 
     rng = random.Random(number)
     board = ClassBoard(path)
     work = [(drawing(rng), str(rng.randrange(10))) for _ in range(each)]  # drawn before the bell
+    ink = np.random.default_rng(number)
+    images = [(ink.random((28, 28)) > 0.8).astype(np.float32) for _ in work] if predictors else []
     barrier.wait()
-    stored, refused, latencies = [], [], []
-    for png, meant in work:
+    stored, refused, latencies, predictions = [], [], [], []
+    for i, (png, meant) in enumerate(work):
+        if predictors:  # the stroke's answer, as the Draw page computes it
+            from models.probes import compiled
+
+            tick = time.perf_counter()
+            compiled.predict_each(predictors, images[i])
+            predictions.append(time.perf_counter() - tick)
+        if not send:
+            continue
         started = time.perf_counter()
         try:
             stored.append(board.submit_drawing(f"student-{number}", png, meant, answers(rng, meant),
@@ -85,16 +102,28 @@ def student(path: str, number: int, each: int, barrier, results) -> None:
         except SubmissionRefused as error:
             refused.append(str(error))
         latencies.append(time.perf_counter() - started)
-    results.put({"stored": stored, "refused": refused, "latencies": latencies})
+    results.put({"stored": stored, "refused": refused, "latencies": latencies, "predictions": predictions})
 
 
 def percentiles(seconds: list[float]) -> dict:
+    if not seconds:
+        return {"n": 0}
     ms = np.array(seconds) * 1000
     return {"n": len(ms), "median_ms": round(float(np.median(ms)), 2), "p95_ms": round(float(np.percentile(ms, 95)), 2),
             "max_ms": round(float(ms.max()), 2)}
 
 
-def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None = None) -> dict:
+def digit_predictors() -> dict:
+    from data import catalog
+    from models import registry, store
+    from models.probes import compiled
+
+    return {s.key: compiled.Predictor(store.load_pretrained(s.key)).warm_up()
+            for s in registry.for_dataset(catalog.MNIST)}
+
+
+def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None = None, predictors=None,
+        with_board: bool = True) -> dict:
     from data.class_board import ClassBoard
 
     folder = None if db else tempfile.TemporaryDirectory(prefix="class-board-bench-")
@@ -106,7 +135,8 @@ def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None
         import queue
 
         barrier, results = threading.Barrier(students + 1), queue.Queue()
-        workers = [threading.Thread(target=student, args=(path, n, each, barrier, results)) for n in range(students)]
+        workers = [threading.Thread(target=student, args=(path, n, each, barrier, results, predictors, with_board))
+                   for n in range(students)]
     else:
         context = multiprocessing.get_context("spawn")  # fresh interpreters, no inherited connection
         barrier, results = context.Barrier(students + 1), context.Queue()
@@ -124,6 +154,8 @@ def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None
         return new
 
     refreshes, seen, last_id, reports = [], 0, 0, []
+    while len(reports) < students and not with_board:  # no board: nobody sends, nobody refreshes
+        reports.append(results.get())
     while len(reports) < students:
         tick = time.perf_counter()
         new = refresh(last_id)
@@ -146,7 +178,7 @@ def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None
         refresh(0)
         full.append(time.perf_counter() - tick)
 
-    sent = students * each
+    sent = students * each if with_board else 0
     stored_ids = {i for r in reports for i in r["stored"]}
     in_db = {s.id for s in teacher.submissions(board_id, "drawing")}
     png_sizes = [len(s.png) for s in teacher.submissions(board_id, "drawing", limit=50)]
@@ -162,6 +194,8 @@ def run(students: int = 30, each: int = 5, threads: bool = False, db: str | None
         "refresh": percentiles(refreshes), "refresh_whole_board_after": percentiles(full),
         "submit": percentiles([x for r in reports for x in r["latencies"]]),
         "png_bytes_median": int(np.median(png_sizes)) if png_sizes else 0,
+        **({"predict": percentiles([x for r in reports for x in r["predictions"]]), "with_board": with_board}
+           if predictors else {}),
     }
 
 
@@ -180,11 +214,17 @@ def main() -> None:
     parser.add_argument("--writers", default="processes,threads",
                         help="comma-separated: processes (one per student), threads (of one process)")
     parser.add_argument("--db", help="database file (default: a temporary one, deleted after)")
+    parser.add_argument("--compare-predictions", action="store_true",
+                        help="also: students predict before sending, with the board and without it (threads)")
     args = parser.parse_args()
     modes = [m.strip() for m in args.writers.split(",") if m.strip()]
     if not modes or set(modes) - {"processes", "threads"}:
         parser.error("--writers: processes, threads or both")
     results = {mode: run(args.students, args.each, mode == "threads", args.db) for mode in modes}
+    if args.compare_predictions:
+        predictors = digit_predictors()
+        results["predict_without_board"] = run(args.students, args.each, True, args.db, predictors, with_board=False)
+        results["predict_with_board"] = run(args.students, args.each, True, args.db, predictors, with_board=True)
     record = {"section": "class_board", "commit": commit(),
               "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
                           "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
@@ -193,12 +233,17 @@ def main() -> None:
     (RESULTS / "class_board.json").write_text(json.dumps(record, indent=1) + "\n")
     print(json.dumps(record, indent=1))
     for mode, r in results.items():
+        if "predict" in r:
+            print(f"{mode}: the students' predictions median {r['predict']['median_ms']:.0f} / p95 "
+                  f"{r['predict']['p95_ms']:.0f} ms ({r['predict']['n']} predictions)")
+        if not r["sent"]:
+            continue
         print(f"{mode}: stored {r['stored']} of {r['sent']} sent ({r['refused']} refused); submit median "
               f"{r['submit']['median_ms']:.0f} / p95 {r['submit']['p95_ms']:.0f} ms; board refresh median "
               f"{r['refresh']['median_ms']:.0f} / p95 {r['refresh']['p95_ms']:.0f} ms ({r['refreshes']} refreshes), "
               f"whole board after {r['refresh_whole_board_after']['median_ms']:.0f} / "
               f"{r['refresh_whole_board_after']['p95_ms']:.0f} ms")
-    if not all(r["all_stored"] for r in results.values()):
+    if not all(r["all_stored"] for r in results.values() if r["sent"]):
         sys.exit("class board benchmark: submissions were lost or refused")
 
 

@@ -57,7 +57,7 @@ def run(extra_sessions: int = 10) -> dict:
             page.locator('[data-testid="stMetric"]').filter(has_text="says").wait_for(timeout=180_000)
             wait_idle(page)
             page.goto(url + "/review")
-            box = page.get_by_label("Your review")
+            box = page.get_by_role("textbox", name="Your review")
             box.wait_for(timeout=180_000)
             box.fill("A moving, funny film. Not boring at all.")
             box.press("Control+Enter")
