@@ -36,6 +36,7 @@ COSINE = "cosine"
 CIFAR10 = "cifar10"
 PENDIGITS = "pendigits"
 IMDB_CHARACTERS = "imdb_characters"
+SST = "sst"
 
 # What the user gives the model (decides which input form a page shows).
 INPUT_KINDS = ("image", "photo", "text", "wave", "strokes", "generation")
@@ -76,6 +77,9 @@ class Task:
     train_sizes: tuple[int, ...] = ()  # the Train page's subset choices; the last is the whole split
     # The Train page's families: name -> (builder in models.architectures, fixed builder arguments).
     train_families: dict = field(default_factory=dict)
+    # A test set for another task's models: they are measured on this task's test set too
+    # (e.g. the IMDB review models on SST-2 sentences), and Compare shows them as a group of their own.
+    measures_models_of: str | None = None
 
     def __post_init__(self):
         if self.input_kind not in INPUT_KINDS:
@@ -148,6 +152,9 @@ PENDIGITS_URL = "https://archive.ics.uci.edu/static/public/81/pen+based+recognit
 PENDIGITS_FILE = sources.DatasetFile("pendigits/pendigits_strokes.npz", "UCI pen digits (original trajectories)",
                                      PENDIGITS_URL, build=_lazy("data.pendigits", "build"), size="1.6 MB")
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
+SST_FILE = sources.DatasetFile("sst/sst.csv.gz", "Stanford Sentiment Treebank", SST_URL,
+                               build=_lazy("data.sst", "build_csv"), size="0.8 MB")
 CIFAR10_FILE = sources.DatasetFile("cifar10.npz", "CIFAR-10", CIFAR10_URL,
                                    build=_lazy("data.cifar10", "build_npz"), size="163 MB")
 
@@ -199,6 +206,16 @@ register(Task(
         "GRU": ("imdb_recurrent", {"cell": "gru"}),
         "BiLSTM": ("imdb_recurrent", {"cell": "lstm", "bidirectional": True}),
     },
+))
+register(Task(
+    key=SST, title="Sentences (SST-2)", input_kind="text", task_type="binary",
+    class_names=("negative", "positive"), input_shape=None,
+    load=_lazy("data.sst", "dataset"),
+    load_test=lambda allow_download=False: _lazy("data.sst", "load_test")(allow_download=allow_download),
+    files=(SST_FILE,), prepare_user_input=_lazy("data.imdb", "review_text"), example_view="text",
+    step_title="word", reading_title="Sentence, word by word", example_title="An SST-2 test sentence",
+    test_description="the 1,821 SST-2 test sentences (neutral ones left out)",
+    measures_models_of=IMDB,
 ))
 for _key, _title in ((SINE, "Sine wave"), (COSINE, "Cosine wave")):
     register(Task(
