@@ -74,6 +74,7 @@ class Task:
     example_title: str = ""  # one test example, as a choice on a page: "An MNIST test digit"
     augmenter: str | None = None  # a training-time augmenter in models.training.augment, for augment=True
     test_description: str = ""  # "all 10,000 MNIST test digits": what a test accuracy is measured on
+    train_description: str = ""  # what its training examples are like, for "trained on ..." lines
     train_sizes: tuple[int, ...] = ()  # the Train page's subset choices; the last is the whole split
     # The Train page's families: name -> (builder in models.architectures, fixed builder arguments).
     train_families: dict = field(default_factory=dict)
@@ -199,6 +200,8 @@ register(Task(
     files=(IMDB_FILE,), prepare_user_input=_lazy("data.imdb", "review_text"), example_view="text",
     step_title="word", reading_title="Review, word by word", example_title="A real IMDB test review",
     test_description="all 25,000 IMDB test reviews",
+    train_description="IMDB movie reviews: long reviews (about 230 words on average), one label for the whole "
+                      "review",
     train_sizes=(1_000, 2_000, 5_000, 10_000, 20_000),
     train_families={
         "SimpleRNN": ("imdb_recurrent", {"cell": "simple_rnn"}),
@@ -215,6 +218,7 @@ register(Task(
     files=(SST_FILE,), prepare_user_input=_lazy("data.imdb", "review_text"), example_view="text",
     step_title="word", reading_title="Sentence, word by word", example_title="An SST-2 test sentence",
     test_description="the 1,821 SST-2 test sentences (neutral ones left out)",
+    train_description="single sentences from movie reviews (Stanford Sentiment Treebank), each with its own label",
     measures_models_of=IMDB,
 ))
 for _key, _title in ((SINE, "Sine wave"), (COSINE, "Cosine wave")):

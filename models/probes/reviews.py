@@ -134,6 +134,7 @@ class SentimentReader:
     def warm_up(self):
         self.trajectory(np.array([2, 3], np.int64))
         self.probability(["warm up"])
+        self.probability(["warm up"] * SENTENCE_BATCH)  # the sentence-by-sentence view's one shape
         return self
 
 
@@ -157,3 +158,75 @@ def read_review(readers: dict, review: str) -> dict[str, ReviewReading]:
         tokens = reader.tokens(review)
         out[key] = ReviewReading(tokens, reader.trajectory(tokens.ids))
     return out
+
+
+# -- Which word moved the answer ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """The biggest change of P(positive) from one word to the next in a trajectory."""
+
+    index: int  # the word read (0-based, among the words read) that caused it
+    word: str
+    before: float  # P(positive) after the previous word
+    after: float  # P(positive) after this word
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def flips(trajectory: np.ndarray) -> bool:
+    """Whether the verdict changes while the model reads: P(positive) crosses 0.5 between two
+    consecutive words."""
+    positive = np.asarray(trajectory) > 0.5
+    return bool(len(positive) > 1 and (positive[1:] != positive[:-1]).any())
+
+
+def biggest_move(trajectory: np.ndarray, words: list[str]) -> Move | None:
+    """The word after which P(positive) changed most (the largest |p_t - p_(t-1)|, the first such
+    word on a tie), when the trajectory flips; None when it does not (or has one word: there is
+    no "before" the first word). ``words``: the words read, one per point."""
+    p = np.asarray(trajectory, dtype=np.float64)
+    if len(p) != len(words):
+        raise ValueError(f"{len(p)} points for {len(words)} words")
+    if not flips(p):
+        return None
+    t = int(np.argmax(np.abs(np.diff(p)))) + 1
+    return Move(t, words[t], float(p[t - 1]), float(p[t]))
+
+
+# -- Sentence by sentence ----------------------------------------------------------------------------
+
+SENTENCE_BATCH = 16  # sentences per compiled call: one shape, compiled once per model
+MAX_SENTENCES = 40  # a longer review is shown up to its 40th sentence
+
+
+@dataclass
+class SentenceVerdicts:
+    sentences: list[str]  # the sentences read (at most MAX_SENTENCES)
+    probabilities: dict  # model key -> P(positive) of each sentence read on its own
+    total: int  # sentences in the review
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.sentences)
+
+
+def sentence_verdicts(readers: dict, review: str) -> SentenceVerdicts:
+    """Every model's P(positive) for each sentence of ``review`` read on its own (sentences as
+    ``data.sentences`` cuts them), in batches of SENTENCE_BATCH."""
+    from data.sentences import split_sentences
+
+    every = split_sentences(review)
+    sentences = every[:MAX_SENTENCES]
+    out = {}
+    for key, reader in readers.items():
+        chunks = []
+        for start in range(0, len(sentences), SENTENCE_BATCH):
+            chunk = sentences[start:start + SENTENCE_BATCH]
+            padded = chunk + [""] * (SENTENCE_BATCH - len(chunk))  # same shape every call
+            chunks.append(reader.probability(padded)[:len(chunk)])
+        out[key] = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    return SentenceVerdicts(sentences, out, len(every))
