@@ -29,19 +29,14 @@ class TestScore:
 
 def trained_on(metadata: dict) -> str:
     """"IMDB movie reviews: long reviews ..., one label for the whole review (29,703 training
-    examples, 5 epochs)", from a model's metadata."""
+    examples)", from a model's metadata."""
     parts = metadata.get("training_data")
-    epochs = metadata.get("epochs")
-    tail = f", {epochs} epochs" if epochs else ""
     if isinstance(parts, dict) and parts:
-        listed = " + ".join(f"{int(n):,} {what}" for what, n in parts.items())
-        return f"{listed}{tail}"
+        return " + ".join(f"{int(n):,} {what}" for what, n in parts.items())
     task = catalog.TASKS.get(metadata.get("dataset"))
     what = (task.train_description or task.title) if task else str(metadata.get("dataset") or "unknown data")
     size = metadata.get("train_size")
-    counts = f"{int(size):,} training examples" if size else ""
-    details = ", ".join(p for p in (counts, tail.removeprefix(", ")) if p)
-    return f"{what} ({details})" if details else what
+    return f"{what} ({int(size):,} training examples)" if size else what
 
 
 def test_scores(key: str) -> list[TestScore]:

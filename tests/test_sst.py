@@ -137,3 +137,11 @@ def test_sst_test_set_offline_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with pytest.raises(sources.DataUnavailable, match="sst.csv.gz"):
         catalog.get(catalog.SST).load_test(allow_download=False)
+
+
+def test_the_review_pages_negation_pairs_are_pairs_of_the_suite():
+    from pages._ui import examples
+
+    pairs = {frozenset(text for text, _ in rows): rows for rows in negation.load_pairs().values()}
+    for first, second in examples.NEGATION_PAIRS:
+        assert frozenset((first, second)) in pairs, (first, second)

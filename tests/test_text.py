@@ -168,3 +168,20 @@ def test_sentence_verdicts_of_a_long_review_come_in_batches(reader):
     # Sentence 17 (in the second batch) reads as it does alone.
     assert p[17] == pytest.approx(reader.probability([sentences[17]])[0], abs=1e-5)
     assert reviews.sentence_verdicts({"m": reader}, "!!!").sentences == []
+
+
+def test_disputed_sentences_are_those_the_models_disagree_on():
+    verdicts = reviews.SentenceVerdicts(["a", "b", "c"], {"x": np.array([0.9, 0.2, 0.6]),
+                                                          "y": np.array([0.8, 0.3, 0.4])}, 3)
+    assert verdicts.disputed() == [2]
+    assert reviews.SentenceVerdicts([], {}, 0).disputed() == []
+
+
+def test_moves_caption_groups_models_by_word_and_escapes_it():
+    m = reviews.Move
+    line = reviews.moves_caption({"LSTM": m(2, "not", 0.62, 0.30), "GRU": m(2, "not", 0.6, 0.28),
+                                  "SimpleRNN": m(3, "good", 0.45, 0.2), "BiLSTM": None})
+    assert line == ("The verdict flips: “not” (word 3) moved P(positive) most for LSTM (62% → 30%) and "
+                    "GRU (60% → 28%); “good” (word 4) for SimpleRNN (45% → 20%).")
+    assert "“\\*bold\\*”" in reviews.moves_caption({"LSTM": m(0, "*bold*", 0.7, 0.2)})
+    assert reviews.moves_caption({"LSTM": None}) is None

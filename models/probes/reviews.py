@@ -7,6 +7,7 @@ text pipeline itself is inside each model (``models.layers``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import keras
@@ -197,6 +198,32 @@ def biggest_move(trajectory: np.ndarray, words: list[str]) -> Move | None:
     return Move(t, words[t], float(p[t - 1]), float(p[t]))
 
 
+def moves_caption(moves: dict[str, Move | None]) -> str | None:
+    """One line naming the word that moved P(positive) most, for the models (by title) whose
+    verdict flipped; models that agree on the word share it. None when no model flipped.
+
+    "The verdict flips: “not” (word 3) moved P(positive) most for LSTM (62% → 30%) and GRU (60% → 28%);
+    “good” (word 4) for SimpleRNN (45% → 20%)." Words are shown as text, never as Markdown."""
+    groups: dict[tuple[int, str], list[tuple[str, Move]]] = {}
+    for title, move in moves.items():
+        if move is not None:
+            groups.setdefault((move.index, move.word), []).append((title, move))
+    if not groups:
+        return None
+    parts = []
+    for n, ((index, word), members) in enumerate(sorted(groups.items(), key=lambda g: (-len(g[1]), g[0][0]))):
+        shown = [f"{title} ({m.before:.0%} → {m.after:.0%})" for title, m in members]
+        who = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        verb = " moved P(positive) most for " if n == 0 else " for "
+        parts.append(f"“{_markdown_text(word)}” (word {index + 1}){verb}{who}")
+    return "The verdict flips: " + "; ".join(parts) + "."
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` shown literally in Markdown (a typed word is never markup)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
+
+
 # -- Sentence by sentence ----------------------------------------------------------------------------
 
 SENTENCE_BATCH = 16  # sentences per compiled call: one shape, compiled once per model
@@ -212,6 +239,13 @@ class SentenceVerdicts:
     @property
     def cut(self) -> bool:
         return self.total > len(self.sentences)
+
+    def disputed(self) -> list[int]:
+        """The sentences (indices) some models read as positive and others as negative."""
+        if not self.probabilities:
+            return []
+        positive = np.stack([np.asarray(p) > 0.5 for p in self.probabilities.values()])
+        return [int(i) for i in np.flatnonzero(positive.any(axis=0) & ~positive.all(axis=0))]
 
 
 def sentence_verdicts(readers: dict, review: str) -> SentenceVerdicts:
