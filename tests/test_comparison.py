@@ -164,3 +164,24 @@ def test_a_model_not_measured_on_sst_is_left_out_and_named(tmp_path, monkeypatch
     assert first.key not in results and comparison.unmeasured(catalog.SST) == [first.key]
     assert results[second.key].predictions is None  # written for another test set: better none than wrong
     assert results[second.key].confusion.sum() == 1821
+
+
+def test_recomputing_the_sst_group_measures_on_sst_sentences(imdb_path):
+    """The Compare page's "recompute" of the SST group (runs.Evaluation with ``on``) finds the
+    saved SST confusion matrix again, not the IMDB one."""
+    from models.training import runs
+
+    require("sst/sst.csv.gz")
+
+    class Job:
+        stop_requested = False
+
+        def _event(self, *args, **kwargs):
+            pass
+
+    work = runs.Evaluation(("imdb_rnn",), on=catalog.SST).validate()
+    assert work.as_dict() == {"keys": ["imdb_rnn"], "on": catalog.SST}
+    metadata, _, _ = work.run("evaluation", None, Job())
+    now = metadata["evaluations"]["imdb_rnn"]
+    assert now["n"] == 1821
+    assert now["confusion_matrix"] == registry.load_evaluation("imdb_rnn", catalog.SST)["confusion_matrix"]

@@ -252,3 +252,16 @@ def test_review_page_offline_explains_the_missing_data_and_still_reads_reviews(o
     at.button(key="download_imdb_reviews.csv.gz").click().run()
     assert not at.exception
     assert any("could not be downloaded" in e.value for e in at.error)
+
+
+def test_compare_sst_group_offline_keeps_its_matrices_and_says_the_sentences_are_missing(offline):
+    at = app().run()
+    at.switch_page("pages/compare.py").run()
+    at.session_state["compare_group"] = "sst/main"
+    at.session_state["confusion_sst/main"] = {"selection": {"cell": [{"true": "negative", "predicted": "positive"}]}}
+    at.run()
+    assert not at.exception and not at.error
+    assert "Confusion matrices" in [h.value for h in at.subheader]  # from the saved results
+    message = " ".join(i.value for i in at.info)
+    assert "`sst/sst.csv.gz` is not on this machine" in message and sources.DATA_DIR_VARIABLE in message
+    assert not offline  # nothing downloaded on its own
