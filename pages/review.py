@@ -8,7 +8,7 @@ from pages._ui.charts import reading as charts
 
 streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
-from data import catalog  # noqa: E402
+from data import catalog, sentences  # noqa: E402
 from models import about, registry  # noqa: E402
 from models.probes import reviews  # noqa: E402
 from pages._ui import equations, examples  # noqa: E402
@@ -165,8 +165,8 @@ with eq_col:
 
 # -- Sentence by sentence ------------------------------------------------------------------------
 
-by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, review)
-if len(by_sentence.sentences) > 1:
+if len(sentences.split_sentences(review)) > 1:
+    by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, review)
     st.subheader("Sentence by sentence")
     st.altair_chart(charts.sentence_verdicts(
         by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()}))

@@ -158,16 +158,21 @@ def test_sentence_verdicts_read_each_sentence_on_its_own(reader):
     np.testing.assert_allclose(verdicts.probabilities["m"], alone, atol=1e-5)
 
 
-def test_sentence_verdicts_of_a_long_review_come_in_batches(reader):
+def test_sentence_verdicts_of_a_long_review_are_cut_at_forty(reader):
     sentences = [f"{word} film number {i}." for i, word in
                  enumerate(["great", "boring", "bad", "loved"] * 12)]  # 48 sentences: cut at 40
     verdicts = reviews.sentence_verdicts({"m": reader}, " ".join(sentences))
     assert verdicts.total == 48 and verdicts.cut and len(verdicts.sentences) == reviews.MAX_SENTENCES
     p = verdicts.probabilities["m"]
     assert p.shape == (reviews.MAX_SENTENCES,)
-    # Sentence 17 (in the second batch) reads as it does alone.
+    # Sentence 17 reads as it does alone, with the full padding.
     assert p[17] == pytest.approx(reader.probability([sentences[17]])[0], abs=1e-5)
     assert reviews.sentence_verdicts({"m": reader}, "!!!").sentences == []
+
+
+def test_short_probability_equals_the_full_padded_answer(reader):
+    texts = ["great", "i didn't like it boring and slow not good at all", "zebra film", ""]
+    np.testing.assert_allclose(reader.short_probability(texts)[:3], reader.probability(texts)[:3], atol=1e-5)
 
 
 def test_disputed_sentences_are_those_the_models_disagree_on():

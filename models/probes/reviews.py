@@ -94,19 +94,21 @@ class SentimentReader:
             if answers is not None:
                 self._steps = recurrent.StepProbe(model, answers[..., 0], inputs=ids_in, jit=True)
                 self.steps_model = self._steps.sub
+        # Short texts (prefixes of a review, single sentences) need not be padded to the full
+        # SEQUENCE_LENGTH: the same layers (a chain from the embedding on) are given ids of any length.
+        ids_any = keras.Input(shape=(None,), dtype="int64", name="word_ids")
+        x = ids_any
+        for layer in model.layers[model.layers.index(embedding):]:
+            x = layer(x)
+        any_length = self.any_length_model = keras.Model(ids_any, x)
+        # Not under XLA: XLA compiles once per shape (seconds for a BiLSTM), and short texts have a
+        # new shape for every length; the plain graph takes any shape and was as fast as XLA on
+        # padded shapes (171 ms vs 169-252 ms for a BiLSTM's prefixes of 203 words).
+        self._any_length = CompiledCall(lambda ids: any_length(ids, training=False), (None,), jit=False,
+                                        dtype=tf.int64)
         if self._steps is None:
-            # Prefixes of a review need not be padded to the full SEQUENCE_LENGTH: the same
-            # layers (a chain from the embedding on) are given ids of any length.
-            ids_any = keras.Input(shape=(None,), dtype="int64", name="word_ids")
-            x = ids_any
-            for layer in model.layers[model.layers.index(embedding):]:
-                x = layer(x)
-            prefix_model = self.prefix_model = keras.Model(ids_any, x)
-            # Not under XLA: XLA compiles once per shape (seconds for a BiLSTM), and n prefixes of
-            # n words have a new shape for every review length; the plain graph takes any shape
-            # and was as fast as XLA on padded shapes (171 ms vs 169-252 ms for 203 words).
-            self._prefixes = CompiledCall(lambda ids: prefix_model(ids, training=False), (None,), jit=False,
-                                          dtype=tf.int64)
+            self.prefix_model = any_length
+            self._prefixes = self._any_length
 
     def tokens(self, text: str) -> Tokens:
         ids = np.asarray(self.words_to_ids(as_model_input(text)))[0]
@@ -115,6 +117,14 @@ class SentimentReader:
     def probability(self, texts) -> np.ndarray:
         ids = self.words_to_ids(as_model_input(texts))
         return np.asarray(self._final(ids))[:, 0]
+
+    def short_probability(self, texts) -> np.ndarray:
+        """The same answers as :meth:`probability` for a batch of short texts (sentences), without
+        reading the padding: the ids are cut after the longest text's last word (padding follows
+        the words and is masked, so the answers are unchanged)."""
+        ids = np.asarray(self.words_to_ids(as_model_input(texts)))
+        longest = max(1, int((ids != PAD).sum(axis=1).max()))
+        return np.asarray(self._any_length(ids[:, :longest]))[:, 0]
 
     def trajectory(self, ids: np.ndarray) -> np.ndarray:
         """P(positive) after each of the ``len(ids)`` words; the last one is the final answer.
@@ -135,7 +145,7 @@ class SentimentReader:
     def warm_up(self):
         self.trajectory(np.array([2, 3], np.int64))
         self.probability(["warm up"])
-        self.probability(["warm up"] * SENTENCE_BATCH)  # the sentence-by-sentence view's one shape
+        self.short_probability(["warm up", "the sentence by sentence view"])
         return self
 
 
@@ -226,7 +236,6 @@ def _markdown_text(text: str) -> str:
 
 # -- Sentence by sentence ----------------------------------------------------------------------------
 
-SENTENCE_BATCH = 16  # sentences per compiled call: one shape, compiled once per model
 MAX_SENTENCES = 40  # a longer review is shown up to its 40th sentence
 
 
@@ -250,17 +259,11 @@ class SentenceVerdicts:
 
 def sentence_verdicts(readers: dict, review: str) -> SentenceVerdicts:
     """Every model's P(positive) for each sentence of ``review`` read on its own (sentences as
-    ``data.sentences`` cuts them), in batches of SENTENCE_BATCH."""
+    ``data.sentences`` cuts them): one call per model for all the sentences."""
     from data.sentences import split_sentences
 
     every = split_sentences(review)
     sentences = every[:MAX_SENTENCES]
-    out = {}
-    for key, reader in readers.items():
-        chunks = []
-        for start in range(0, len(sentences), SENTENCE_BATCH):
-            chunk = sentences[start:start + SENTENCE_BATCH]
-            padded = chunk + [""] * (SENTENCE_BATCH - len(chunk))  # same shape every call
-            chunks.append(reader.probability(padded)[:len(chunk)])
-        out[key] = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+    out = {key: (reader.short_probability(sentences) if sentences else np.zeros(0, np.float32))
+           for key, reader in readers.items()}
     return SentenceVerdicts(sentences, out, len(every))

@@ -1,4 +1,5 @@
-"""Type a review in real Chromium: the verdicts and the word-by-word chart appear."""
+"""Type a review in real Chromium: the verdicts, the word-by-word chart and the sentence-by-sentence
+chart appear."""
 
 import pytest
 
@@ -24,5 +25,10 @@ def test_typed_review_gets_verdicts_and_a_trajectory():
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         chart.wait_for(timeout=30_000)
         chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        # Two sentences: each one's verdict per model, as a second chart under its heading.
+        page.get_by_text("Sentence by sentence").first.wait_for(timeout=30_000)
+        sentence_chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+        sentence_chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stCaptionContainer"]').filter(has_text="trained on").count() >= 1
         assert page.locator('[data-testid="stException"]').count() == 0
         page.screenshot(path=ARTIFACTS / "review.png", full_page=True)
