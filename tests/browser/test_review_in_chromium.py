@@ -25,7 +25,9 @@ def test_typed_review_gets_verdicts_and_a_trajectory():
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         chart.wait_for(timeout=30_000)
         chart.locator("canvas, svg").first.wait_for(timeout=30_000)
-        # Two sentences: each one's verdict per model, as a second chart under its heading.
+        # Two sentences: each one's verdict per model, as a second chart under its heading (the
+        # default example's chart was there before: wait until nothing on the page is stale).
+        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
         page.get_by_text("Sentence by sentence").first.wait_for(timeout=30_000)
         sentence_chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
         sentence_chart.locator("canvas, svg").first.wait_for(timeout=30_000)
