@@ -7,7 +7,7 @@ is never imported here, so the home page opens instantly; the pages that predict
 
 import streamlit as st
 
-from pages._ui import classroom, navigation, streamlit_fixes
+from pages._ui import classroom, layout, navigation, streamlit_fixes
 
 streamlit_fixes.keep_keras_between_runs()  # see its docstring: saves ~220 ms per rerun per student
 
@@ -23,6 +23,7 @@ with st.sidebar:
         "convolutional and recurrent networks do inside."
     )
 classroom.sidebar()  # the Teacher box (unlock; projector mode)
+layout.fit_the_screen()  # columns wrap instead of being cut; wide screens grow
 classroom.projector_layout()
 
 page.run()

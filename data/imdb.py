@@ -89,11 +89,17 @@ MAX_CHARACTERS = 20_000  # longer input is cut before it reaches TensorFlow (200
 
 
 def review_text(text: str) -> str:
-    """At most MAX_CHARACTERS, valid UTF-8: a command-line argument with bytes that are not
-    UTF-8 arrives as lone surrogates, which TensorFlow refuses; they become "?"."""
+    """At most the last MAX_CHARACTERS (the models read a review's last words, where the verdict
+    usually is), starting at a whole word; valid UTF-8: a command-line argument with bytes that
+    are not UTF-8 arrives as lone surrogates, which TensorFlow refuses; they become "?"."""
     if not isinstance(text, str):
         raise TypeError(f"a review must be text (str), not {type(text).__name__}")
-    return text[:MAX_CHARACTERS].encode("utf-8", "replace").decode("utf-8")
+    if len(text) > MAX_CHARACTERS:
+        text = text[-MAX_CHARACTERS:]
+        first_space = text.find(" ")
+        if 0 <= first_space < 100:  # drop the word the cut went through
+            text = text[first_space + 1:]
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def is_available() -> bool:

@@ -117,6 +117,43 @@ def offline_message(dataset: DatasetFile, reason: str = "") -> str:
     )
 
 
+REACH_CHECK_SECONDS = 60  # how long an answer to "can we reach it?" is trusted
+_reach_answers: dict[tuple[str, int], tuple[float, bool]] = {}
+
+
+def can_reach(url: str, timeout: float = 2.0) -> bool:
+    """Whether this machine can open a connection to ``url``'s server (no request is sent),
+    asked at most once a minute per server: pages ask it before offering a download, so an
+    offline class hears it before the click, not after a long wait."""
+    import socket
+    import time
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        return False
+    server = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    asked = _reach_answers.get(server)
+    if asked and time.monotonic() - asked[0] < REACH_CHECK_SECONDS:
+        return asked[1]
+    try:
+        with socket.create_connection(server, timeout=timeout):
+            answer = True
+    except OSError:  # no route, no DNS, refused, timed out
+        answer = False
+    _reach_answers[server] = (time.monotonic(), answer)
+    return answer
+
+
+def unreachable_message(dataset: DatasetFile) -> str:
+    """The dataset is missing and its official source cannot be reached: what to do instead."""
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(dataset.url).hostname or dataset.url
+    return (offline_message(dataset) + f" This computer cannot reach {host} (offline?), so it cannot "
+            "be downloaded from here.")
+
+
 def ensure(dataset: DatasetFile, progress: Progress | None = None, allow_download: bool = True) -> Path:
     """The local path of ``dataset``, downloading it into the user cache if needed."""
     found = find(dataset.name)

@@ -287,6 +287,9 @@ def get(key: str) -> ModelSpec:
 
 # Groups of models the Compare page offers besides each task's "main" models: group -> title.
 GROUP_TITLES = {"architectures": "Architectures on MNIST rows"}
+# The Train page's model families that belong beside a group's models on the Compare page (a
+# student's run joins its task's main group always; an experiment group only when it is alike).
+GROUP_FAMILIES = {"architectures": ("SimpleRNN", "LSTM", "GRU")}
 
 
 def for_dataset(dataset: str, group: str | None = "main") -> list[ModelSpec]:

@@ -11,7 +11,7 @@ import streamlit as st
 from data import catalog, digits
 from models import comparison, metrics
 from models.training import runs
-from pages._ui import datasets, streamlit_fixes, training_session, url_state
+from pages._ui import datasets, layout, streamlit_fixes, training_session, url_state
 from pages._ui.charts import compare as charts
 
 streamlit_fixes.require_router()
@@ -36,7 +36,7 @@ dataset, group = GROUP_KEYS[choice]
 task = catalog.get(dataset)
 
 results = comparison.shipped_results(dataset, group)
-my_runs = [] if task.measures_models_of else training_session.my_results(dataset)
+my_runs = [] if task.measures_models_of else training_session.my_results(dataset, group)
 results += my_runs
 if task.measures_models_of:  # another task's models, on this task's test set
     trained = catalog.get(task.measures_models_of)
@@ -98,11 +98,13 @@ st.subheader("Confusion matrices")
 normalise = st.toggle("Show shares of each true class instead of counts", key="compare_normalise",
                       help="Row-normalised: each row sums to 100%, so classes of different sizes compare fairly.")
 frame = comparison.confusion_frame(results, class_names, normalise)
-# Digit matrices two by two, so their cells stay readable on a projector; 2×2 review matrices in a row.
+# Digit matrices two by two (two fit beside each other on a 1024 px projector with the sidebar open;
+# wide screens enlarge them), 2×2 review matrices in a row.
 many_classes = len(class_names) > 4
 event = st.altair_chart(
-    charts.confusion_heatmaps(frame, class_names, normalise, columns=2 if many_classes else 4,
-                              cell_size=(30 if frame["model"].nunique() <= 4 else 26) if many_classes else None),
+    charts.confusion_heatmaps(frame, class_names, normalise,
+                              columns=1 if layout.on_a_phone() else 2 if many_classes else 4,
+                              cell_size=(24 if frame["model"].nunique() <= 4 else 22) if many_classes else None),
     on_select="rerun",
     selection_mode=charts.CELL_SELECTION, key=f"confusion_{choice}")
 st.caption("Grey: correct answers. Colour: mistakes (one colour scale for every model). "
@@ -124,7 +126,8 @@ def test_inputs_and_answers():
     """The test inputs and every model's saved answers, or None (with a message) without the data."""
     test_set, message = datasets.test_set_of(task.key)
     if test_set is None:
-        st.info(f"The examples need the test set of {task.title}, which is not on this machine. {message}")
+        st.caption(f"The examples need the test set of {task.title}; the counts come from the saved results.")
+        datasets.offer_download(task, message)  # the path to put it in, and the download when online
         return None, None
     return test_set[0], {r.label: r.predictions for r in results if r.predictions is not None}
 
@@ -174,8 +177,7 @@ def show_cell(t: int, p: int) -> None:
                 + (" — correct answers" if t == p else " — a mistake"))
     counts_col, examples_col = st.columns([1, 2.6], gap="large")
     with counts_col:
-        st.altair_chart(charts.count_bars(comparison.cell_counts(results, t, p), "count",
-                                          "test examples in this cell"))
+        st.altair_chart(charts.count_bars(comparison.cell_counts(results, t, p), "count", "examples here"))
         missing = [r.label for r in results if r.predictions is None]
         if missing:
             st.caption(f"No per-example predictions saved for {', '.join(missing)}: regenerate them with "
@@ -187,9 +189,7 @@ def show_cell(t: int, p: int) -> None:
             return
         y_test = datasets.test_labels(task.key)
         if y_test is None:
-            _, message = datasets.test_set_of(task.key)
-            st.info(f"The examples need the test set of {task.title}, which is not on this machine; the counts "
-                    f"come from the saved results. {message}")
+            test_inputs_and_answers()  # says what is missing, where to put it, and offers the download
             return
         table = metrics.shared_mistakes(y_test, predictions, t, p)
         names = list(predictions)

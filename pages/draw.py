@@ -10,7 +10,7 @@ streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits  # noqa: E402
 from models.probes import compiled  # noqa: E402
-from pages._ui import equations, pen_view  # noqa: E402
+from pages._ui import equations, layout, pen_view  # noqa: E402
 
 TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
@@ -18,7 +18,7 @@ CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224
 
 st.title(":material/draw: Draw a digit")
-st.caption("Four networks read the same 28×28 picture. Draw with the mouse, upload a photo, "
+st.caption("Four networks read the same 28×28 picture. Draw with a mouse or a finger, upload a photo, "
            "or pick a real handwritten digit from the MNIST test set.")
 
 SOURCES = ["Draw", "Upload an image", "Random MNIST test digit"]
@@ -33,11 +33,12 @@ def drawn_input():
 
     stroke = st.slider("Pen width", 8, 40, 22, key="pen_width",
                        help="Any width works: the stroke is normalised to MNIST's pen width.")
-    canvas = st_canvas(
-        stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
-        height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
-        return_image_data=True, key=f"canvas_{st.session_state.get('canvas_generation', 0)}",
-    )
+    with st.container(key=layout.CANVAS_BLOCK):  # the stylesheet keeps all 280 px of it on screen
+        canvas = st_canvas(
+            stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
+            height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
+            return_image_data=True, key=f"canvas_{st.session_state.get('canvas_generation', 0)}",
+        )
     if st.button("Clear", icon=":material/ink_eraser:"):
         st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
         st.rerun(scope="fragment")
@@ -78,7 +79,8 @@ def digit_lab():
         st.error("No digit model is available. Train one with `python -m models train mnist_cnn`.")
         return
 
-    left, middle, right = st.columns([1.15, 1, 1.1], gap="large")
+    # Input, then the answer right beside it (on a phone: right below it), then what the models saw.
+    left, right, middle = st.columns([1.15, 1.1, 1], gap="medium")
     with left:
         st.subheader("Your input")
         reader = {"Draw": drawn_input, "Upload an image": uploaded_input}.get(source, mnist_input)
@@ -89,17 +91,7 @@ def digit_lab():
     except digits.NotAnImage as error:
         st.error(f"That input cannot be used: {error}.")
         return
-    with middle:
-        st.subheader("What the models see")
-        if prepared is None:
-            st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
-            st.caption("28×28 pixels, ink bright on black, like MNIST.")
-        else:
-            st.image(digits.enlarge(prepared.image, ENLARGE), width=28 * ENLARGE, clamp=True)
-            st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
-                       "of 28×28 — exactly how MNIST was made."
-                       + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
-    with right:
+    with right, st.container(key=layout.ANSWER_BLOCK):
         st.subheader("What they think")
         if prepared is None:
             if image is None:
@@ -107,35 +99,52 @@ def digit_lab():
                         else "Choose an input first.", icon=":material/arrow_back:")
             else:
                 st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
-            return
-        probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
-        verdict = compiled.agreement(probabilities)
-        lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
-        lead_p = probabilities[lead]
-        st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
-                  f"{lead_p.max():.0%} sure", delta_color="off", delta_arrow="off")
-        if verdict["all_agree"]:
-            st.success(f"All {len(probabilities)} models agree: **{verdict['majority']}**.")
         else:
-            picks = ", ".join(f"{models[k].spec.title} **{v}**" for k, v in verdict["picks"].items())
-            st.warning(f"The models disagree: {picks}.")
-        if verdict["unsure"]:
-            names = ", ".join(models[k].spec.title for k in verdict["unsure"])
-            st.info(f"Not sure ({names}: top probability under {compiled.LOW_CONFIDENCE:.0%}). "
-                    "Is it a clear digit, drawn large?")
-        if note:
-            st.markdown(note)
+            probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
+            answer(models, probabilities, note)
+    with middle:
+        st.subheader("What the models see")
+        if prepared is None:
+            st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
+            st.caption("28×28 pixels, ink bright on black, like MNIST.")
+            return
+        st.image(digits.enlarge(prepared.image, ENLARGE), width=28 * ENLARGE, clamp=True)
+        st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
+                   "of 28×28 — exactly how MNIST was made."
+                   + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
+    with right:  # below the answer, so it stays next to the canvas
         classroom.send_drawing_to_board(classroom.digit_png(prepared.image), classroom.digit_answers(probabilities))
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
-                                            list(TASK.class_names)))
+                                            list(TASK.class_names),
+                                            columns=2 if layout.on_a_phone() else 4))
 
     if source == "Draw":
         pen_view.read_the_pen(st.session_state.get("draw_canvas_json"))
 
     st.subheader("Inside the models")
     inside_views(ready, prepared.image)
+
+
+def answer(models: dict, probabilities: dict, note: str | None) -> None:
+    """The leading model's digit in large type, and whether the others agree."""
+    verdict = compiled.agreement(probabilities)
+    lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
+    lead_p = probabilities[lead]
+    st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
+              f"{lead_p.max():.0%} sure", delta_color="off", delta_arrow="off")
+    if verdict["all_agree"]:
+        st.success(f"All {len(probabilities)} models agree: **{verdict['majority']}**.")
+    else:
+        picks = ", ".join(f"{models[k].spec.title} **{v}**" for k, v in verdict["picks"].items())
+        st.warning(f"The models disagree: {picks}.")
+    if verdict["unsure"]:
+        names = ", ".join(models[k].spec.title for k in verdict["unsure"])
+        st.info(f"Not sure ({names}: top probability under {compiled.LOW_CONFIDENCE:.0%}). "
+                "Is it a clear digit, drawn large?")
+    if note:
+        st.markdown(note)
 
 
 def inside_views(ready: dict, image28: np.ndarray):

@@ -81,8 +81,13 @@ def source_title(option: str) -> str:
 
 
 def _clamp_state(key: str, low: int, high: int, default: int) -> None:
+    """Keep a slider's value in range. Write it only when it must change: every write from Python
+    is sent back to the browser as the slider's value, and a write on every run overwrote the
+    arrow-key presses a student made while the previous step was still being drawn."""
     value = st.session_state.get(key, default)
-    st.session_state[key] = int(min(max(value, low), high))
+    clamped = int(min(max(value, low), high))
+    if key not in st.session_state or clamped != value:
+        st.session_state[key] = clamped
 
 
 def _int_slider(where, label: str, low: int, high: int, key: str, **kwargs) -> int:
@@ -127,7 +132,8 @@ def gate_explorer(view: gates.GateView, x, step_title: str = "time step", labels
                 return
             _clamp_state("gates_step", 1, steps, (steps + 1) // 2)
             _clamp_state("gates_unit", 0, units - 1, trace.most_active_unit())
-            step = _int_slider(columns[0], f"Time step t ({step_title})", 1, steps, key="gates_step")
+            step = _int_slider(columns[0], "Time step t" if step_title == "t" else f"Time step t ({step_title})",
+                               1, steps, key="gates_step")
             url_state.remember("gates")
             unit = _int_slider(columns[1], "Unit", 0, units - 1, key="gates_unit",
                                help="Each unit is one number of the layer's memory. The first one shown is the "

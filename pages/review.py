@@ -11,7 +11,7 @@ tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, sentences  # noqa: E402
 from models import about, registry  # noqa: E402
 from models.probes import reviews  # noqa: E402
-from pages._ui import equations, examples  # noqa: E402
+from pages._ui import equations, examples, layout  # noqa: E402
 
 TASK = catalog.get(catalog.IMDB)  # what this page reads: typed reviews
 
@@ -36,7 +36,7 @@ url_state.restore("review")  # a shared link's text, once per session
 if "review_text" not in st.session_state:
     st.session_state["review_text"] = examples.REVIEWS["Negation"]
 if sent := navigation.take_review_request():  # e.g. a review the writing LSTM wrote
-    st.session_state["review_text"] = sent.text[:reviews.MAX_CHARACTERS]
+    st.session_state["review_text"] = sent.text
     st.session_state.pop("review_truth", None)
 
 
@@ -70,12 +70,16 @@ def use_random_review():
     st.session_state["review_negation"] = None
 
 
-review = st.text_area("Your review", key="review_text", height=130, max_chars=reviews.MAX_CHARACTERS,
-                      placeholder="Type a movie review in English…")
+with st.container(key=layout.REVIEW_INPUT):  # while its text is not yet read, the results below fade
+    review = st.text_area("Your review", key="review_text", height=130, placeholder="Type a movie review in English…",
+                          help="The models read it when you press Ctrl+Enter (⌘+Enter on a Mac), tap "
+                               "**Read it**, or click anywhere else.")
 truth = st.session_state.get("review_truth")
 if truth and truth[0] is not None:
     st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
-examples_col, random_col = st.columns([3, 1], vertical_alignment="bottom")
+read_col, examples_col, random_col = st.columns([0.8, 3, 1.3], vertical_alignment="bottom")
+with read_col:  # a click commits the text box (the browser only sends it on Ctrl+Enter or leaving it)
+    st.button("Read it", icon=":material/play_arrow:", type="primary", key="read_review")
 with examples_col:
     st.pills("Or try an example", list(examples.REVIEWS), key="review_example", on_change=use_example)
 with random_col:
@@ -88,6 +92,10 @@ if message := st.session_state.get("review_data_message"):
     datasets.offer_download(TASK, message)
 url_state.remember("review")
 
+if len(review) > reviews.MAX_CHARACTERS:
+    st.info(f"Your text has {len(review):,} characters; the models read reviews from the end, so they "
+            f"get its last {reviews.MAX_CHARACTERS:,} (and of those, the last words, below).",
+            icon=":material/content_cut:")
 if not review.strip():
     st.info("Type a review (or pick an example) to see what the models think.", icon=":material/edit:")
     st.stop()
@@ -101,9 +109,10 @@ if first.read == 0:
 
 # -- Verdicts ------------------------------------------------------------------------------------
 
-st.subheader("What they think")
+# This heading's block and everything after it fade while the box holds text not yet read.
+st.container(key=layout.REVIEW_RESULTS).subheader("What they think")
 verdicts = {k: r.probability > 0.5 for k, r in readings.items()}
-for column, (key, reading) in zip(st.columns(len(readings)), readings.items()):
+for column, (key, reading) in zip(st.container(key=layout.VERDICTS).columns(len(readings)), readings.items()):
     with column, st.container(border=True):
         p = reading.probability
         st.metric(ready[key].spec.title, "positive" if p > 0.5 else "negative", f"P(positive) = {p:.0%}",
@@ -147,7 +156,7 @@ with chart_col:
             notes.append("Most words are unknown: is the review in English?")
     for note in notes:
         st.caption(note)
-with eq_col:
+with eq_col, st.container(key=layout.EQUATIONS):
     st.markdown("Each model's state is updated once per word $x_t$ (its embedding vector); the "
                 "probability is the sigmoid head applied to the state after word $t$.")
     st.markdown("**SimpleRNN**")
@@ -165,8 +174,9 @@ with eq_col:
 
 # -- Sentence by sentence ------------------------------------------------------------------------
 
-if len(sentences.split_sentences(review)) > 1:
-    by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, review)
+read_text = reviews.review_text(review)  # what the models read: a long paste's last part
+if len(sentences.split_sentences(read_text)) > 1:
+    by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, read_text)
     st.subheader("Sentence by sentence")
     st.altair_chart(charts.sentence_verdicts(
         by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()}))

@@ -4,11 +4,13 @@ The run trains in a background worker owned by this browser session (models.work
 and page changes neither stop nor orphan it, closing the tab does. One run at a time on the
 server; the others wait in line and see their place."""
 
+import time
+
 import streamlit as st
 
 from data import catalog
 from models.training import runs
-from pages._ui import streamlit_fixes, training_session, url_state
+from pages._ui import datasets, streamlit_fixes, training_session, url_state
 from pages._ui.charts import training as charts
 
 streamlit_fixes.require_router()
@@ -108,6 +110,11 @@ try:
 except ValueError as error:
     problem = str(error)
 st.markdown(f"**Your run:** {settings.describe()}" if not problem else f"**Not possible:** {problem}")
+if not problem and (offline := datasets.offline_problem(TASKS[dataset])):  # said before the click, once
+    st.warning(offline, icon=":material/cloud_off:")
+    problem = offline
+elif not problem and (missing := datasets.missing_files(TASKS[dataset])):
+    st.caption("Train first downloads " + ", ".join(f"{f.title} ({f.size})" for f in missing) + ".")
 
 start_col, stop_col, _ = st.columns([1, 1, 4])
 if start_col.button("Train", type="primary", icon=":material/play_arrow:", disabled=active is not None or bool(problem),
@@ -132,9 +139,13 @@ def show_job(job) -> None:
         return
     latest = job.latest("batch")
     done_share = latest["progress"] if latest else 0.0
-    if job.status == "running":
-        text = f"Epoch {latest['epoch']}, batch {latest['batch']}" if latest else "Preparing the data and the model…"
-        st.progress(min(done_share, 1.0), text=text)
+    if job.status == "running" and latest:
+        st.progress(min(done_share, 1.0), text=f"Epoch {latest['epoch']}, batch {latest['batch']}")
+    elif job.status == "running":  # before the first batch: say what it is doing, and for how long
+        stage = job.latest("stage")
+        waited = time.monotonic() - (job.started_at or job.created_at)
+        st.info(f"{stage['text'] if stage else 'Starting'}… {waited:.0f} s (the first run of a server takes "
+                "10–20 s before its first batch)", icon=":material/hourglass_top:")
     batches, epochs = job.curves()
     writes = job.settings.task.task_type == "language_model"
     metric = "loss" if writes else st.radio("Curve", ["loss", "accuracy"], horizontal=True,
@@ -152,13 +163,16 @@ def show_job(job) -> None:
         st.error(f"The run failed: {job.error}")
     elif job.done and job.result is not None:
         meta = job.result.metadata
-        verdict = "stopped early" if job.status == "stopped" else "finished"
+        done = job.epochs_done()
+        verdict = (f"stopped by you after {done:.1f} epochs" if job.status == "stopped" and not done.is_integer()
+                   else f"stopped by you after {meta['epochs']} epoch(s)" if job.status == "stopped"
+                   else f"finished after {meta['epochs']} epoch(s)")
         converged = meta.get("converged_epoch")
         score = (f"**{meta['test_bits_per_character']:.3f} bits per character** on {meta['test_n']:,} test reviews"
                  if "test_bits_per_character" in meta else
                  f"**Test accuracy {meta['test_accuracy']:.2%}** on all {meta['test_n']:,} test examples")
         st.success(
-            f"Run #{job.number} {verdict} after {meta['epochs']} epoch(s)"
+            f"Run #{job.number} {verdict}"
             + (f" — converged at epoch {converged} (|Δ loss| < {meta['convergence_threshold']:g})" if converged else "")
             + f". {score}.")
 

@@ -181,6 +181,10 @@ def test_review_page_long_and_foreign_text_is_handled():
     at.text_area(key="review_text").input("great " * 3000).run()
     assert not at.exception
     assert any("read only the last" in c.value for c in at.caption)
+    at.text_area(key="review_text").input("dreadful " * 2_000 + "but the ending is wonderful, I loved it " * 500).run()
+    assert not at.exception  # a 38,000-character paste: read from its end, and said so
+    assert any("characters; the models read reviews from the end" in i.value for i in at.info)
+    assert len(at.metric) >= 4
     at.text_area(key="review_text").input("Ceci est un film magnifique, vraiment très émouvant et bien joué.").run()
     assert not at.exception
     assert any("not among the 10,000" in c.value for c in at.caption)

@@ -34,7 +34,7 @@ def test_reused_specs_equal_a_fresh_altair_build_for_new_data():
         readout, hidden = two_draws(seed)
         probabilities = {"mnist_cnn": readout[-1], "mnist_lstm": readout[5]}
         data, spec = charts.probability_bars(probabilities, titles, names)
-        assert spec == fresh(charts._probability_bars, data, ("CNN", "LSTM"), tuple(names))
+        assert spec == fresh(charts._probability_bars, data, ("CNN", "LSTM"), tuple(names), 4)
         assert data.groupby("model")["top"].sum().tolist() == [1, 1]
         data, spec = charts.readout_lines(readout, names)
         assert spec == fresh(charts._readout_lines, data, tuple(names), "row", 28)

@@ -233,12 +233,12 @@ def test_photo_and_train_links_restore_their_widgets():
 
 def test_projector_mode_is_the_teacher_s_only():
     at = board_page({"teacher": TOKEN})
-    assert not any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+    assert not any("projector layout" in str(h.proto) for h in at.get("html"))
     at.toggle(key="classroom_projector").set_value(True).run()
-    assert any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+    assert any("projector layout" in str(h.proto) for h in at.get("html"))
     at.button(key="classroom_lock").click().run()
     assert "Your teacher shows this page" in texts(at)
-    assert not any("font-size: 20px" in str(h.proto) for h in at.get("html"))
+    assert not any("projector layout" in str(h.proto) for h in at.get("html"))
 
 
 def test_a_damaged_board_file_is_a_message_not_a_traceback(classroom_env):

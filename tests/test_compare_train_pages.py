@@ -4,6 +4,7 @@ cell and to the controls, and a run started on the Train page joins the Compare 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data import catalog
 from tests.conftest import ROOT
 
 TIMEOUT = 120
@@ -118,6 +119,11 @@ def test_train_page_starts_a_run_that_joins_the_compare_page(mnist_path):
     assert not at.exception
     models = at.dataframe[-1].value["model"].tolist()
     assert "CNN" in models and any(m.endswith("your run") for m in models)
+    assert any("Including your 1 run(s)" in c.value for c in at.caption)
+    # A CNN is no "architecture on MNIST rows": it does not join that experiment group.
+    at.segmented_control(key="compare_group").set_value(f"{catalog.MNIST}/architectures").run()
+    assert not at.exception
+    assert not any("Including your" in c.value for c in at.caption)
 
 
 def test_preset_sets_every_control():

@@ -215,6 +215,8 @@ def offline(tmp_path, monkeypatch, fresh_caches):
         raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
 
     monkeypatch.setattr(sources.urllib.request, "urlopen", refuse)
+    # The server answers a connection (so the pages offer the download), then refuses the file.
+    monkeypatch.setattr(sources, "can_reach", lambda url, timeout=2.0: True)
     yield tried
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()], "a failed download left a file behind"
 
@@ -252,6 +254,41 @@ def test_review_page_offline_explains_the_missing_data_and_still_reads_reviews(o
     at.button(key="download_imdb_reviews.csv.gz").click().run()
     assert not at.exception
     assert any("could not be downloaded" in e.value for e in at.error)
+
+
+def test_without_a_network_the_pages_say_so_before_any_click(offline, monkeypatch):
+    """No route to the official source: one message saying so and where to put the file, no
+    download button to press in vain, and no training run that could only fail."""
+    monkeypatch.setattr(sources, "can_reach", lambda url, timeout=2.0: False)
+    at = app().run()
+    at.switch_page("pages/draw.py").run()
+    at.session_state["draw_source"] = "Random MNIST test digit"
+    at.run()
+    assert not at.exception
+    message = " ".join(i.value for i in at.info)
+    assert "cannot reach" in message and sources.DATA_DIR_VARIABLE in message and "mnist.npz" in message
+    assert not [b for b in at.button if b.key == "download_mnist.npz"]
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert any("cannot reach" in w.value for w in at.warning)
+    assert at.button(key="train_start").disabled
+    assert not offline  # nothing was tried
+
+
+def test_can_reach_answers_from_a_real_connection_and_remembers(monkeypatch):
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    sources._reach_answers.clear()
+    assert sources.can_reach(f"http://127.0.0.1:{port}/mnist.npz")
+    listener.close()
+    assert sources.can_reach(f"http://127.0.0.1:{port}/other.npz")  # remembered for a minute
+    sources._reach_answers.clear()
+    assert not sources.can_reach(f"http://127.0.0.1:{port}/mnist.npz")  # nothing listens now
+    assert not sources.can_reach("not a url")
 
 
 def test_compare_sst_group_offline_keeps_its_matrices_and_says_the_sentences_are_missing(offline):

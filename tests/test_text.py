@@ -105,6 +105,17 @@ def test_snippets_are_short_and_keep_their_label():
         assert len(s.split()) < len(source[0].split())
 
 
+def test_a_very_long_paste_keeps_its_last_part_from_a_whole_word():
+    from data.imdb import MAX_CHARACTERS, review_text
+
+    text = "The opening was slow. " + "filler words here " * 2_000 + "In the end I loved it."
+    kept = review_text(text)
+    assert len(text) > MAX_CHARACTERS >= len(kept) > MAX_CHARACTERS - 100
+    assert kept.endswith("In the end I loved it.") and "opening" not in kept
+    assert kept.split()[0] in ("filler", "words", "here")  # no half word at the cut
+    assert review_text("short and sweet") == "short and sweet"
+
+
 # -- The word that moved the answer, and sentence by sentence -------------------------------------
 
 

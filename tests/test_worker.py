@@ -28,6 +28,11 @@ def test_a_run_streams_batches_and_epochs_then_finishes(mnist_path, tmp_path):
     assert job.wait(120), job.events[-1]
     assert job.status == "finished", job.error
     kinds = [e["kind"] for e in job.events]
+    # Before the first batch, the run says what it is doing (the page shows it, not an empty bar).
+    stages = [e["text"] for e in job.events if e["kind"] == "stage"]
+    assert stages[0] == "Starting TensorFlow" and any("Loading" in s for s in stages)
+    assert kinds.index("stage") < kinds.index("started")
+    kinds = [k for k in kinds if k != "stage"]
     assert kinds[:2] == ["queued", "started"] and kinds[-1] == "finished"
     epochs = [e for e in job.events if e["kind"] == "epoch"]
     assert [e["epoch"] for e in epochs] == [1, 2]
@@ -65,6 +70,12 @@ def test_stop_ends_the_run_after_the_current_batch(mnist_path):
     assert job.status == "stopped"
     assert job.result.metadata["epochs"] < 30  # it did not run on to the end
     assert "test_accuracy" in job.result.metadata  # what it learned so far is evaluated
+    # Stopped mid-epoch: the page says how far it got, in epochs, and plots the epoch's end there.
+    last = job.latest("batch")
+    steps = next(e for e in job.events if e["kind"] == "started")["steps_per_epoch"]
+    assert job.epochs_done() == pytest.approx(last["epoch"] - 1 + last["batch"] / steps)
+    _, finished = job.curves()
+    assert finished["epoch"].max() <= job.epochs_done() + 1e-9
 
 
 def test_the_convergence_criterion_stops_a_run(mnist_path):

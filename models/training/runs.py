@@ -151,7 +151,9 @@ class RunSettings:
         from models.training import loop, worker
 
         spec = self.to_spec(key, title)
+        job._event("stage", text=f"Loading {self.task.title}")
         data = worker.cached_dataset(self.dataset, self.train_limit)
+        job._event("stage", text="Building the model; TensorFlow prepares the first batch")
         callbacks = [worker.JobProgress(job)]
         if self.task.task_type == "language_model":
             from models.training import portable

@@ -115,11 +115,32 @@ class TrainingJob:
         batches = pd.DataFrame([{"position": e["epoch"] - 1 + e["batch"] / steps, "loss": e.get("loss"),
                                  "accuracy": e.get("accuracy")} for e in events if e["kind"] == "batch"],
                                columns=["position", "loss", "accuracy"])
-        rows = [{"epoch": e["epoch"], "split": split, "metric": metric, "value": e[prefix + metric]}
-                for e in events if e["kind"] == "epoch"
+        rows = [{"epoch": self._epoch_position(events, i, steps), "split": split, "metric": metric,
+                 "value": e[prefix + metric]}
+                for i, e in enumerate(events) if e["kind"] == "epoch"
                 for split, prefix in (("train", ""), ("validation", "val_"))
                 for metric in ("loss", "accuracy") if prefix + metric in e]
         return batches, pd.DataFrame(rows, columns=["epoch", "split", "metric", "value"])
+
+    @staticmethod
+    def _epoch_position(events: list[dict], index: int, steps: int) -> float:
+        """Where an epoch's end lies in epochs done: its number, or less when Stop cut it short
+        (Keras still ends the epoch, after the batches it did)."""
+        epoch = events[index]["epoch"]
+        last_batch = next((e for e in reversed(events[:index]) if e["kind"] == "batch"), None)
+        if last_batch is None or last_batch["epoch"] != epoch:
+            return float(epoch)
+        return min(float(epoch), epoch - 1 + last_batch["batch"] / steps)
+
+    def epochs_done(self) -> float:
+        """How much training the run did, in epochs: fractional when it was stopped mid-epoch."""
+        events = self.events_since(0)
+        started = next((e for e in events if e["kind"] == "started"), {})
+        steps = max(started.get("steps_per_epoch") or 1, 1)
+        ends = [self._epoch_position(events, i, steps) for i, e in enumerate(events) if e["kind"] == "epoch"]
+        batch = next((e for e in reversed(events) if e["kind"] == "batch"), None)
+        in_progress = batch["epoch"] - 1 + batch["batch"] / steps if batch else 0.0
+        return max([in_progress, *ends])
 
     def latest(self, kind: str) -> dict | None:
         with self._lock:
@@ -171,6 +192,7 @@ def _train_in_child(work, key: str, title: str | None, events, stop) -> None:
         os.nice(10)
     except OSError:
         pass
+    events.put(("event", "stage", {"text": "Starting TensorFlow"}))
     try:
         metadata, predictions, model_bytes = work.run(key, title, _ChildJob(events, stop))
         events.put(("result", metadata, predictions, model_bytes))

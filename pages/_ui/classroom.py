@@ -111,7 +111,7 @@ def sidebar() -> None:
 
 PROJECTOR_CSS = """
 <style>
-html { font-size: 20px; }
+.stMainBlockContainer { zoom: 1.35; }  /* projector layout: type, canvas, charts, all larger */
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 [data-testid="stMainMenu"] { display: none !important; }
 .stMainBlockContainer { padding-top: 1.5rem; max-width: 100%; }

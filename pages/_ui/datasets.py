@@ -26,12 +26,35 @@ def test_labels(task_key: str):
     return None if test_set is None else test_set[1]
 
 
+def can_download(url: str) -> bool:
+    """Whether the official source answers (asked at most once a minute per server)."""
+    return sources.can_reach(url)
+
+
+def missing_files(task: catalog.Task) -> list[sources.DatasetFile]:
+    """The task's data files that are not on this machine."""
+    return [f for f in task.files if sources.find(f.name) is None]
+
+
+def offline_problem(task: catalog.Task) -> str | None:
+    """Why the task's data can be neither found nor downloaded now; None when it can."""
+    for dataset in missing_files(task):
+        if not can_download(dataset.url):
+            return sources.unreachable_message(dataset)
+    return None
+
+
 def offer_download(task: catalog.Task, message: str) -> None:
-    """A task's data are not on this machine: say so, and offer to fetch them with a progress bar."""
-    st.info(message)
+    """A task's data are not on this machine: say so once, and offer to fetch them with a
+    progress bar only when the official source can be reached."""
     dataset = task.files[0]
+    if not can_download(dataset.url):
+        st.info(sources.unreachable_message(dataset), icon=":material/cloud_off:")
+        return
+    st.info(message)
     if st.button(f"Download {dataset.title} now ({dataset.size})", key=f"download_{dataset.name}"):
-        bar = st.progress(0.0, text=f"Downloading {dataset.title}…")
+        slot = st.empty()
+        bar = slot.progress(0.0, text=f"Downloading {dataset.title}…")
 
         def show(done, total):
             bar.progress(min(done / total, 1.0) if total else 0.0,
@@ -40,7 +63,7 @@ def offer_download(task: catalog.Task, message: str) -> None:
         try:
             sources.ensure(dataset, progress=show)
         except sources.DataUnavailable as error:
-            st.error(str(error))
+            slot.error(str(error))  # in the bar's place: no empty bar left beside the message
             return
         test_set_of.clear(task.key)
         st.rerun()

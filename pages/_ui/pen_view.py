@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data import catalog, strokes
-from pages._ui import model_cache
+from pages._ui import layout, model_cache
 from pages._ui.charts import reading as charts
 
 TASK = catalog.get(catalog.PENDIGITS)
@@ -41,7 +41,8 @@ def read_the_pen(canvas_json) -> None:
     st.caption(f"Your drawing as the pen models get it: {n_strokes} stroke(s), resampled to {sequence.length} "
                "points evenly spaced along the ink (so drawing fast or slow changes nothing), each point the move "
                "(Δx, Δy) from the last one and whether the pen was lifted before it.")
-    st.vega_lite_chart(*charts.probability_bars(probabilities, titles, list(TASK.class_names)))
+    st.vega_lite_chart(*charts.probability_bars(probabilities, titles, list(TASK.class_names),
+                                            columns=2 if layout.on_a_phone() else 4))
     lead = next((k for k in probabilities if "lstm" in k), next(iter(probabilities)))
     replay = pen_reader(lead).replay(sequence)
     final = int(np.argmax(replay[-1]))

@@ -55,14 +55,18 @@ def start_training(settings, title: str | None = None):
     return job
 
 
-def my_results(dataset: str) -> list:
-    """This session's finished (or stopped) runs on ``dataset``, as Compare-page results."""
-    from models import comparison
+def my_results(dataset: str, group: str = "main") -> list:
+    """This session's finished (or stopped) runs on ``dataset``, as Compare-page results for a
+    registry group: every run in the main group, only the alike ones in an experiment group
+    (a CNN run is no "architecture on MNIST rows")."""
+    from models import comparison, registry
 
     results = []
     for job in my_jobs():
         result = job.result
         if result is None or job.settings.dataset != dataset:
+            continue
+        if group != "main" and job.settings.family not in registry.GROUP_FAMILIES.get(group, ()):
             continue
         results.append(comparison.ModelResult(job.key, f"{job.settings.family} #{job.number}", dataset,
                                               result.metadata, result.predictions, source="your run",

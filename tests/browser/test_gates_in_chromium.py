@@ -50,6 +50,30 @@ def test_time_step_slider_moves_the_numbers(app_url):
         page.screenshot(path=ARTIFACTS / "gates_waves.png")
 
 
+def test_quick_arrow_presses_are_all_kept(app_url):
+    """A student holding the arrow key: every press moves one step, none is lost to the run
+    the previous press started (the page used to write the step back on every run)."""
+    with browser_page(height=1400) as page:
+        page.goto(app_url + "/gates")
+        wait_for_app(page)
+        wait_for_equations(page)
+        slider = page.locator(".st-key-gates_step").get_by_role("slider")
+        slider.focus()
+        page.keyboard.press("Home")
+        wait_for_app(page)
+        page.wait_for_timeout(1500)
+        wait_for_app(page)
+        for _ in range(6):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(120)  # faster than a rerun of the fragment
+        page.wait_for_timeout(1500)
+        wait_for_app(page)
+        page.wait_for_timeout(1500)
+        assert int(slider.get_attribute("aria-valuetext")) == 7
+        tex = "".join(page.locator(f'{EQUATIONS} annotation[encoding="application/x-tex"]').all_text_contents())
+        assert "i_{7}" in tex  # and the equations show that step
+
+
 def test_draw_page_opens_the_gates_on_the_drawing(app_url):
     with browser_page(height=1800) as page:
         page.goto(app_url + "/draw")

@@ -70,7 +70,8 @@ def training_curves(frame: pd.DataFrame, metric: str, splits: list[str], height:
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("epoch:Q", axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False), axis=y_axis),
-        color=alt.Color("model:N", title="model (click to pick)", legend=alt.Legend(orient="right", labelLimit=300)),
+        color=alt.Color("model:N", title="model (click to pick)",
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=220)),  # 8 models fit
         strokeDash=alt.StrokeDash("split:N", title=None, scale=alt.Scale(domain=["train", "validation"],
                                                                           range=[[1, 0], [6, 4]])),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12)),

@@ -37,7 +37,9 @@ def _time_axis(steps: int, title: str | None, labels: list[str] | None = None, m
     if labels is not None and len(labels) == steps and steps <= max_labels:
         import json
 
-        return alt.Axis(values=values, title=title, labelAngle=-45, labelLimit=110,
+        # labelOverlap=False: Vega otherwise hides every other word when they touch
+        return alt.Axis(values=values, title=title, labelAngle=-60, labelLimit=110, labelOverlap=False,
+                        labelFontSize=10 if steps > 20 else 11,
                         labelExpr=f"{json.dumps(list(labels))}[datum.value - 1]")
     return alt.Axis(values=values, title=title, labelAngle=0, format="d")
 

@@ -11,19 +11,19 @@ import pandas as pd
 from pages._ui.charts.style import HIGHLIGHT, MUTED, reusable, styled
 
 
-def _probability_bars(data: pd.DataFrame, order: tuple, class_names: tuple) -> alt.Chart:
+def _probability_bars(data: pd.DataFrame, order: tuple, class_names: tuple, columns: int) -> alt.Chart:
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("class:N", sort=list(class_names), title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=None),
         color=alt.condition(alt.datum.top, alt.value(HIGHLIGHT), alt.value(MUTED)),
         tooltip=["model", "class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(width=165, height=170).facet(
-        column=alt.Column("model:N", sort=list(order), title=None))
+    ).properties(width=120, height=150).facet(  # 4 across fit a 1024 px projector with the sidebar
+        facet=alt.Facet("model:N", sort=list(order), title=None), columns=columns)
     return styled(chart)
 
 def probability_bars(probabilities: dict[str, np.ndarray], titles: dict[str, str],
-                     class_names: list[str]) -> tuple[pd.DataFrame, dict]:
-    """One small bar chart per model (side by side), the top class of each in colour."""
+                     class_names: list[str], columns: int = 4) -> tuple[pd.DataFrame, dict]:
+    """One small bar chart per model (``columns`` side by side), the top class of each in colour."""
     rows = []
     for key, p in probabilities.items():
         top = int(np.argmax(p))
@@ -31,7 +31,7 @@ def probability_bars(probabilities: dict[str, np.ndarray], titles: dict[str, str
             rows.append({"model": titles[key], "class": class_names[i], "probability": float(value),
                          "top": i == top})
     order = tuple(titles[k] for k in probabilities)
-    return reusable(_probability_bars, pd.DataFrame(rows), order, tuple(class_names))
+    return reusable(_probability_bars, pd.DataFrame(rows), order, tuple(class_names), columns)
 
 def _state_heatmap(data: pd.DataFrame, step_label: str, value_label: str, units: int, limit: float) -> alt.Chart:
     chart = alt.Chart(data).mark_rect().encode(
@@ -90,7 +90,8 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_wo
         x=x,
         y=alt.Y("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                 title="P(positive)"),
-        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10")),
+        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10"),
+                        legend=alt.Legend(orient="top")),  # beside the plot it took a phone's width
         tooltip=["model", "step", "word", alt.Tooltip("P(positive):Q", format=".1%")],
     )
     lines = base.mark_line(point=few, strokeWidth=2.5)

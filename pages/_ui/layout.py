@@ -1,0 +1,73 @@
+"""One stylesheet that makes every page fit the screens a class uses: 390 px phones, 1024×768 and
+1280×800 projectors with the sidebar open, and 1920 px screens at the front of a room.
+
+Streamlit's columns keep their proportions down to a 640 px wide window and only then stack, so
+with the sidebar open a 1024 px projector squeezed a three-column page into ~160 px columns: the
+canvas was cut, verdicts read "neg…", equations were clipped. Here a column never gets narrower
+than it can show (it moves to the next row instead), equations shrink to their column, and on a
+wide screen the type, the canvas and the answers grow. Pages mark the blocks that need more room
+with ``st.container(key=...)``, whose key Streamlit turns into the CSS class ``st-key-<key>``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Blocks that pages mark by key (st.container(key=...)); the stylesheet gives them their room.
+CANVAS_BLOCK = "canvas_block"  # the drawing canvas: 280 px that must stay fully visible
+ANSWER_BLOCK = "answer_block"  # the answer beside an input: narrow enough to stay beside it
+VERDICTS = "verdicts"  # a row of one card per model: each card keeps its word readable
+EQUATIONS = "equations"  # a column of LaTeX equations
+REVIEW_INPUT = "review_input"  # the Review page's text box ...
+REVIEW_RESULTS = "review_results"  # ... and the verdicts that fade while its new text is unread
+
+NARROWEST_COLUMN = "15rem"  # below this a column moves to the next row (Streamlit: ~0)
+WIDE_SCREEN = 1600  # px: from here on (1920 projectors, big monitors) type and canvas grow
+WIDE_SCREEN_ZOOM = 1.3  # 1920 px then lays out like ~1480 px: the 280 px canvas shows as 364 px
+
+STYLESHEET = f"""
+<style>
+/* A column narrower than it can show moves to the next row instead of being cut. */
+[data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ min-width: min(100%, {NARROWEST_COLUMN}); }}
+[data-testid="stColumn"]:has(.st-key-{CANVAS_BLOCK}) {{ min-width: min(100%, 300px); }}
+[data-testid="stColumn"]:has(.st-key-{ANSWER_BLOCK}) {{ min-width: min(100%, 12rem); }}
+.st-key-{VERDICTS} [data-testid="stColumn"] {{ min-width: min(100%, 11.5rem); }}
+.st-key-{VERDICTS} [data-testid="stMetricValue"] > div {{ overflow: visible; text-overflow: clip; }}
+/* Equations never cut: a long one shrinks to its column (and scrolls only as a last resort). */
+.katex-display {{ overflow-x: auto; overflow-y: hidden; padding: 2px 0; }}
+.st-key-{EQUATIONS} .katex {{ font-size: 1.05em; }}
+/* Streamlit shows "Press Ctrl+Enter to apply" while a text box holds text it has not sent yet:
+   until then the verdicts on screen are the old text's, so they fade. */
+.stMain:has(.st-key-{REVIEW_INPUT} [data-testid="InputInstructions"]:not(:empty))
+  :is(.st-key-{REVIEW_RESULTS}, .st-key-{REVIEW_RESULTS} ~ *) {{ opacity: 0.35; transition: opacity 0.2s; }}
+/* A chart wider than a phone (a grid of confusion matrices) scrolls inside its box; the page
+   itself never scrolls sideways. */
+[data-testid="stVegaLiteChart"] {{ max-width: 100%; overflow-x: auto; }}
+/* Everything needs a finger, not hover: bigger pills and radio targets on touch screens. */
+@media (pointer: coarse) {{
+  [data-testid="stRadio"] label, [data-testid="stButtonGroup"] button {{ min-height: 2.4rem; }}
+}}
+/* The screen at the front of the room: everything in the page grows together, type, canvas,
+   matrix cells, charts and answers (Streamlit sizes its text in px, so a root font size would not
+   do it; CSS zoom does, and the canvas still puts the ink where the pointer is). */
+@media (min-width: {WIDE_SCREEN}px) {{
+  .stMainBlockContainer {{ zoom: {WIDE_SCREEN_ZOOM}; }}
+  [data-testid="stSidebarContent"] {{ zoom: 1.15; }}
+}}
+</style>
+"""
+
+
+def on_a_phone() -> bool:
+    """Whether the browser says it is a phone (its User-Agent's "Mobi", as MDN recommends):
+    charts that cannot reflow, like a grid of confusion matrices, then use one column."""
+    try:
+        agent = st.context.headers.get("User-Agent", "")
+    except Exception:  # no browser behind this run (AppTest, bare mode)
+        return False
+    return "Mobi" in (agent or "")
+
+
+def fit_the_screen() -> None:
+    """Inject the stylesheet (every run: Streamlit forgets elements a run did not draw)."""
+    st.html(STYLESHEET)
