@@ -12,7 +12,7 @@ def test_typed_review_gets_verdicts_and_a_trajectory():
     with running_app() as url, browser_page() as page:
         page.goto(url + "/review")
         wait_for_app(page)
-        box = page.get_by_label("Your review")
+        box = page.get_by_role("textbox", name="Your review")  # not its help button
         box.wait_for(timeout=90_000)
         box.fill("The first half was good, but the ending was not good at all. Boring.")
         box.press("Control+Enter")
