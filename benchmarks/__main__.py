@@ -17,7 +17,9 @@ baseline measured side by side in the same run):
 * ``memory``   — server RSS with every model loaded (≤ 1 GB) and growth per extra session
 * ``train_page`` — Train page: click to finished curves for a 1-epoch CNN on 10,000 digits, and
   the server's memory after five runs in a row
-* ``load``     — thirty students at once while one session trains: errors (0) and p95 latency
+* ``load``     — thirty students at once while one session trains: errors (0) and p95 latency;
+  ``--replicas N`` sends them through nginx in front of N replicas, ``--no-training`` leaves out
+  the training session (saved as ``load_2replicas.json``, ``load_no_training.json``, ...)
 * ``photos_writing`` — the Photo page's upload path (≤ 1.5× raw ``predict_on_batch``), both CIFAR
   recipes' seconds per epoch against plain ``fit``, and the Write page's characters per second
   against a naive ``predict`` on the growing text
@@ -80,8 +82,17 @@ def measure(section: str, args) -> dict:
     if section == "load":
         from benchmarks import load
 
-        return load.run(args.students, args.typists, args.predictions, think=args.think)
+        return load.run(args.students, args.typists, args.predictions, not args.no_training, args.think,
+                        args.replicas)
     raise ValueError(section)
+
+
+def saved_as(section: str, args) -> str:
+    """The results file of a section: the load section's variants each keep their own."""
+    if section != "load" or (not args.replicas and not args.no_training):
+        return section
+    return ("load" + (f"_{args.replicas}replicas" if args.replicas else "")
+            + ("_no_training" if args.no_training else ""))
 
 
 def table() -> str:
@@ -147,6 +158,15 @@ def table() -> str:
                             f" | | | |")
         rows.append(f"| … errors | {r['errors']} of {r['predictions']} predictions | | | 0 "
                     f"{ok(r['errors'] == TARGETS['load_errors'])} |")
+    for name, variant in load_variants().items():
+        r = variant["results"]
+        every = r["all"] or {"median_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan")}
+        where = f"through nginx, {r['replicas']} replica{'s' if r['replicas'] > 1 else ''}" if r.get("replicas") \
+            else "one server"
+        training = "while one session trains" if r.get("with_training", True) else "nobody training"
+        rows.append(f"| The same class {where}, {training} (`{name}`): latency, max | {every['median_ms']:.0f} / "
+                    f"{every['p95_ms']:.0f} ms, max {every['max_ms']:.0f} ms | | | {r['errors']} errors of "
+                    f"{r['predictions']} {ok(r['errors'] == TARGETS['load_errors'])} |")
     if "photos_writing" in saved:
         r = saved["photos_writing"]["results"]
         p = r["photo"]
@@ -170,6 +190,7 @@ def table() -> str:
                     f"{w['median']:.0f} characters/s (slowest {w['p95_slowest']:.0f}) | {w['baseline_median']:.0f} "
                     f"characters/s (`predict_on_batch` on the growing text) | {w['speedup']:.0f}× faster | "
                     f"≥ 300/s {ok(w['p95_slowest'] >= 300)} |")
+    saved.update(load_variants())
     cpus = {s["machine"]["cpus"] for s in saved.values()}
     measured: dict[tuple, list] = {}  # (date, commit) -> sections measured then
     for name, s in saved.items():
@@ -180,6 +201,11 @@ def table() -> str:
     rows.append(f"Measured by `python -m benchmarks` ({', '.join(map(str, sorted(cpus)))} CPU cores, no GPU): "
                 f"{when}. Raw results: `benchmarks/results/*.json`.")
     return "\n".join(rows)
+
+
+def load_variants() -> dict:
+    """Saved runs of the load section through replicas or without training, by file name."""
+    return {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("load_*.json"))}
 
 
 def _measured_commit(machine_info: dict) -> str:
@@ -208,6 +234,9 @@ def main() -> None:
     parser.add_argument("--predictions", type=int, default=20)
     parser.add_argument("--think", type=float, default=1.5,
                         help="load: seconds per stroke (typists take twice as long); 0 for back-to-back")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="load: through nginx in front of N replicas (deploy/); 0: one plain server")
+    parser.add_argument("--no-training", action="store_true", help="load: no session trains meanwhile")
     args = parser.parse_args()
     if args.table:
         write_readme()
@@ -222,7 +251,7 @@ def main() -> None:
         print(f"[{section}] measuring…", file=sys.stderr, flush=True)
         start = time.perf_counter()
         results = measure(section, args)
-        provenance.save(section, results, round(time.perf_counter() - start, 1))
+        provenance.save(saved_as(section, args), results, round(time.perf_counter() - start, 1))
         print(json.dumps(results, indent=1), flush=True)
     write_readme()
     print(table())

@@ -1,7 +1,7 @@
 """A class at once: thirty students on one server, each drawing or typing and getting 20
 predictions, while one more session trains a model on the Train page.
 
-    python -m benchmarks.load [--students 30] [--predictions 20] [--typists 10] [--think 1.5]
+    python -m benchmarks.load [--students 30] [--predictions 20] [--typists 10] [--think 1.5] [--replicas N]
 
 How the class is simulated (loopback only, bounded in count and time):
 
@@ -15,6 +15,11 @@ How the class is simulated (loopback only, bounded in count and time):
    classroom the browsers run on the students' laptops, and thirty Chromiums on the server's
    two cores would measure the browsers, not the server.
 3. Meanwhile one real Chromium keeps training the default quick run on the Train page.
+
+With ``--replicas N`` the same class goes through nginx in front of N replicas (``deploy/``, all
+on loopback); every replica is warmed first as the single server is (a Chromium draws and types on
+it); every student's websocket is a new browser without a cookie, so nginx spreads them
+over the replicas; the result says how many sessions each replica got.
 
 A prediction's latency is the time from the student's message to the server's "script
 finished" message on that session. Errors: an exception or an error box on a student's page,
@@ -41,6 +46,7 @@ REVIEWS = [
     "Not good at all. I wanted to like it but it was a waste of time.",
     "The best thing I have seen this year: beautiful, honest and clever.",
 ]
+REPLICA_HEADER = "X-Explorer-Replica"  # deploy/nginx.conf.template: the replica that answered
 FINISHED = {0: "ok", 3: "ok"}  # FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 
 
@@ -205,6 +211,7 @@ class ProtocolStudent:
 
         self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=120,
                                 ping_interval=None)
+        self.replica = self.ws.response.headers.get(REPLICA_HEADER)  # None without nginx in front
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self):
@@ -284,20 +291,25 @@ async def trainer(session: Session, url: str, stop: asyncio.Event) -> int:
     while not stop.is_set():
         await wait_idle(page)
         if await button.is_enabled():
-            await button.click()
-            runs += 1
+            try:
+                await button.click(timeout=10_000)
+                runs += 1
+            except Exception:  # disabled again by a rerun between the check and the click: try again
+                pass
         await asyncio.sleep(2)
     return runs
 
 
 async def class_at_once(url: str, students: int, typists: int, predictions: int, with_training: bool = True,
-                        think: float = 1.5) -> dict:
+                        think: float = 1.5, warm_urls: tuple[str, ...] = ()) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             templates = await record_templates(browser, url)
+            for other in warm_urls:  # every replica loads its models before the class, as the first one did
+                await record_templates(browser, other)
             teacher = Session(await browser.new_page(viewport={"width": 1300, "height": 1400}), "trainer")
             stop = asyncio.Event()
             training = asyncio.create_task(trainer(teacher, url, stop) if with_training else asyncio.sleep(0, 0))
@@ -322,6 +334,10 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
                     await s.close()
             teacher.closing = True
             errors += [f"trainer: {e}" for e in teacher.errors]
+            per_replica: dict[str, int] = {}
+            for s in sessions:
+                if getattr(s, "replica", None):
+                    per_replica[s.replica] = per_replica.get(s.replica, 0) + 1
         finally:
             await browser.close()
     everything = latencies["draw"] + latencies["review"]
@@ -337,13 +353,25 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
             "predictions_per_student": predictions, "think_seconds": think, "predictions": len(everything),
             "errors": len(errors), "error_list": errors[:20], "training_runs_started": runs_started,
             "wall_seconds": round(wall, 1), "all": stats(everything), "draw": stats(latencies["draw"]),
-            "review": stats(latencies["review"])}
+            "review": stats(latencies["review"]), "with_training": with_training,
+            "sessions_per_replica": dict(sorted(per_replica.items()))}
 
 
 def run(students: int = 30, typists: int = 10, predictions: int = 20, with_training: bool = True,
-        think: float = 1.5) -> dict:
-    with running_app(timeout=120) as url:
-        return asyncio.run(class_at_once(url, students, typists, predictions, with_training, think))
+        think: float = 1.5, replicas: int = 0) -> dict:
+    """The class on one plain server (``replicas=0``), or through nginx in front of ``replicas``."""
+    if not replicas:
+        with running_app(timeout=120) as url:
+            result = asyncio.run(class_at_once(url, students, typists, predictions, with_training, think))
+    else:
+        from deploy import replicas as deploy
+
+        with deploy.running(replicas, timeout=240) as cluster:
+            # The recording browser warms the replica nginx gives it; each replica is warmed the
+            # same way (on its own port), so no student's first stroke waits for a cold replica.
+            result = asyncio.run(class_at_once(cluster.url, students, typists, predictions, with_training, think,
+                                               tuple(cluster.replica_urls)))
+    return {**result, "replicas": replicas}
 
 
 def main() -> None:
@@ -357,8 +385,9 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.5,
                         help="seconds a student takes per stroke (typists twice as long); 0: back-to-back")
     parser.add_argument("--no-training", action="store_true", help="no session trains meanwhile")
+    parser.add_argument("--replicas", type=int, default=0, help="through nginx in front of N replicas (0: no nginx)")
     args = parser.parse_args()
-    result = run(args.students, args.typists, args.predictions, not args.no_training, args.think)
+    result = run(args.students, args.typists, args.predictions, not args.no_training, args.think, args.replicas)
     print(json.dumps(result, indent=1))
 
 

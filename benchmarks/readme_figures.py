@@ -6,7 +6,8 @@
 Each block sits between ``<!-- figures:NAME:start -->`` and ``<!-- figures:NAME:end -->``;
 tests/test_readme.py checks that the README holds exactly what this prints. Sources: the
 shipped metadata (``pretrained/*.json``) and the saved benchmark results
-(``benchmarks/results/drawn_digits.json``, ``short_reviews.json``, written with ``--save``).
+(``benchmarks/results/drawn_digits.json``, ``held_out_writers.json``, ``short_reviews.json``, written
+with ``--save``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,49 @@ def drawn_digits() -> str:
     return (f"on {record['results']['n']:,} MNIST test digits redrawn as canvas strokes at random sizes, places and "
             f"pen widths (`python -m benchmarks.drawn_digits --save`, {_when(record)}), "
             + ", ".join(parts[:-1]) + f", {parts[-1]}.")
+
+
+def held_out_writers() -> str:
+    from data import catalog, writers
+
+    record = _result("held_out_writers")
+    r = record["results"]
+    sources = writers.sources_for(catalog.MNIST)
+    def source(key) -> str:  # "UCI pen digits" from "Pen strokes (UCI pen digits)"
+        return catalog.get(key).title.split(" (")[-1].rstrip(")")
+
+    names = {catalog.MNIST: "MNIST test", "drawn_digits": "drawn digits",
+             **{k: f"{source(k)}, test writers" for k in sources}}
+    sets = [catalog.MNIST, *sources, "drawn_digits"]
+
+    def trained_on(keys) -> str:
+        return " + ".join(["MNIST", *(f"{source(k)} (training writers)" for k in keys)])
+
+    lines = ["| model | learnt from | " + " | ".join(f"{names[s]} ({r['n'][s]:,})" for s in sets) + " |",
+             "|---|---|" + "---:|" * len(sets)]
+
+    def row(title, keys, acc) -> str:
+        return f"| {title} | {trained_on(keys)} | " + " | ".join(f"{acc[s]:.2%}" for s in sets) + " |"
+
+    tried = r.get("candidates") or {}
+    for key, acc in r["accuracy"].items():
+        lines.append(row(_title(key), r["extra_writers"][key], acc))
+        old = (r.get("before") or {}).get("accuracy", {}).get(key)
+        if old:
+            lines.append(row(f"{_title(key)} as shipped before (`{r['before']['commit']}`)", [], old))
+        if key in tried:
+            lines.append(row(f"{_title(key)} with the pen writers, not shipped", tried[key]["extra_writers"],
+                             tried[key]["accuracy"]))
+    before = f" --before {r['before']['commit']}" if r.get("before") else ""
+    command = ("python -m benchmarks.held_out_writers" + before
+               + "".join(f" --candidate OUT/{key}.keras" for key in tried) + " --save")
+    text = f"On writers they never saw (`{command}`, {_when(record)}):\n\n" + "\n".join(lines)
+    for key, candidate in tried.items():
+        worse = [f"{names[s]} it gets {candidate['accuracy'][s]:.1%} against the shipped one's "
+                 f"{r['accuracy'][key][s]:.1%}" for s in sets if candidate["accuracy"][s] < r["accuracy"][key][s]]
+        text += (f"\n\nThe {_title(key)} trained with them (`{candidate['command']} --out OUT`) is not shipped"
+                 + (": on " + ", on ".join(worse) + "." if worse else "."))
+    return text
 
 
 def short_reviews() -> str:
@@ -156,8 +200,23 @@ def phone_photos() -> str:
             f"--save`, {_when(record)}).")
 
 
-BLOCKS = {"drawn-digits": drawn_digits, "phone-photos": phone_photos, "gate-error": gate_error,
-          "gates-timing": gates_timing,
+def replicas() -> str:
+    runs = [_result(f"load_{n}replicas") for n in (1, 2)]
+    one, two = (r["results"] for r in runs)
+
+    def wait(r):
+        return f"{r['all']['median_ms'] / 1000:.1f} s (p95 {r['all']['p95_ms'] / 1000:.1f} s)"
+
+    errors = one["errors"] + two["errors"]
+    return (f"On the two-core development machine, while other jobs shared it (so the figures are slow and noisy), "
+            f"{one['students']} students through nginx waited a median of {wait(one)} with one replica and "
+            f"{wait(two)} with two, one session training each time, "
+            f"{'no errors' if not errors else f'{errors} errors'} (`python -m benchmarks --only load --replicas N`, "
+            f"{_when(runs[0])} and {_when(runs[1]).removeprefix('measured ')}).")
+
+
+BLOCKS = {"drawn-digits": drawn_digits, "held-out-writers": held_out_writers, "replicas": replicas,
+          "phone-photos": phone_photos, "gate-error": gate_error, "gates-timing": gates_timing,
           "writing": writing, "short-reviews": short_reviews, "below-target": below_target,
           "training-times": training_times, "wave-mse": wave_table}
 

@@ -78,6 +78,12 @@ class Task:
     train_sizes: tuple[int, ...] = ()  # the Train page's subset choices; the last is the whole split
     # The Train page's families: name -> (builder in models.architectures, fixed builder arguments).
     train_families: dict = field(default_factory=dict)
+    # Its examples drawn as 28x28 digit pictures, by writer split: (split, limit=None, progress=None)
+    # -> (images, labels, writers); split "train", "validation" or "test" (see data.writers).
+    writer_images: Callable | None = None
+    # Other tasks (with writer_images) whose writers the image models of this task can add to
+    # their training, and be tested on: more handwriting styles (see data.writers).
+    extra_writers: tuple[str, ...] = ()
     # A test set for another task's models: they are measured on this task's test set too
     # (e.g. the IMDB review models on SST-2 sentences), and Compare shows them as a group of their own.
     measures_models_of: str | None = None
@@ -178,6 +184,7 @@ register(Task(
     step_title="image row", reading_title="Digit, row by row", example_title="An MNIST test digit",
     augmenter="strokes", test_description="all 10,000 MNIST test digits",
     train_sizes=(1_000, 2_000, 5_000, 10_000, 20_000, 55_000), train_families=_DIGIT_FAMILIES,
+    extra_writers=(PENDIGITS,),
 ))
 register(Task(
     key=FASHION_MNIST, title="Clothing (Fashion-MNIST)", input_kind="image", task_type="multiclass",
@@ -258,4 +265,5 @@ register(Task(
     step_title="pen point", reading_title="Digit, point by point as the pen moved",
     example_title="A pen digit by one of 14 test writers",
     test_description="all 3,498 pen digits by the 14 test writers (none seen in training)",
+    writer_images=_lazy("data.pendigits", "writer_images"),
 ))

@@ -4,9 +4,12 @@ Students send a drawing (and the digit they meant) or a review (and the sentimen
 meant) with every model's answer; the teacher's board shows them live, with a confusion
 matrix of the class's own data per model. Boards are named by lesson; one is active.
 
-Where it lives: the file named by ``EXPLORER_CLASS_DB``, else the user data folder
+Where it lives: ``EXPLORER_CLASS_DB``, a file path or a database URL (``sqlite:///relative.db``,
+``sqlite:////absolute/path.db``), else the user data folder
 (``$XDG_DATA_HOME/cnn-rnn-lstm-explorer/class_board.sqlite3``, usually under
-``~/.local/share``). Not the cache folder: a board is the class's work, not a download.
+``~/.local/share``). Not the cache folder: a board is the class's work, not a download. SQLite is
+the only backend built in; a URL of another scheme (``postgresql://``, for replicas on several
+hosts, see the README) is refused with a clear :class:`BoardUnavailable`, never guessed at.
 
 Why it holds up in a classroom:
 
@@ -89,9 +92,43 @@ def user_data_dir() -> Path:
     return Path(base) / "cnn-rnn-lstm-explorer"
 
 
-def default_path() -> Path:
-    configured = os.environ.get(DB_VARIABLE, "").strip()
-    return Path(configured).expanduser() if configured else user_data_dir() / FILE_NAME
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+SQLITE_PREFIX = "sqlite:///"
+BUILT_IN_SCHEMES = ("sqlite",)
+
+
+def sqlite_path(location: str | Path) -> Path:
+    """The SQLite file of a path or a ``sqlite:///`` URL (SQLAlchemy's form: three slashes and
+    a relative path, four for an absolute one). Raises :class:`BoardUnavailable` for any other
+    database URL: those backends are not built in."""
+    if isinstance(location, Path):
+        return location.expanduser()
+    location = location.strip()
+    scheme = URL_SCHEME.match(location)
+    if scheme is None or len(scheme.group(1)) == 1:  # a plain path (C:\... is a Windows drive, not a scheme)
+        return Path(location).expanduser()
+    name = scheme.group(1).lower()
+    if name == "sqlite" and location.startswith(SQLITE_PREFIX) and len(location) > len(SQLITE_PREFIX):
+        return Path(location[len(SQLITE_PREFIX):].split("?", 1)[0]).expanduser()
+    if name == "sqlite":
+        raise BoardUnavailable(f"{DB_VARIABLE}: write a SQLite URL as sqlite:///relative/file.sqlite3 or "
+                               "sqlite:////absolute/file.sqlite3.")
+    # Never echo the URL: it may hold a password.
+    raise BoardUnavailable(f"{DB_VARIABLE} names a {name} database; this explorer stores the class board in "
+                           f"SQLite only ({', '.join(BUILT_IN_SCHEMES)}). See the README's 'Several hosts'.")
+
+
+def default_path(environ=None) -> Path:
+    """The SQLite file of ``EXPLORER_CLASS_DB`` (a path or a ``sqlite:///`` URL), else the user
+    data folder's. ``environ``: another environment than this process's."""
+    configured = (os.environ if environ is None else environ).get(DB_VARIABLE, "").strip()
+    return sqlite_path(configured) if configured else user_data_dir() / FILE_NAME
+
+
+def database_url(environ=None) -> str:
+    """The board's database as an absolute URL (``sqlite:////abs/path``): what every replica of
+    the explorer is given, so that they open the same database whatever their working folder."""
+    return SQLITE_PREFIX + str(default_path(environ).resolve())
 
 
 # -- Schema and migrations ------------------------------------------------------------------------
@@ -300,11 +337,13 @@ def session_hash(session) -> str:
 
 class ClassBoard:
     """The class board over one SQLite file. Cheap to create; safe to share between threads
-    (each call opens its own connection) and between processes (SQLite's locks)."""
+    (each call opens its own connection) and between processes (SQLite's locks).
 
-    def __init__(self, path: str | Path | None = None, *, rate_limit: int | None = RATE_LIMIT,
+    ``location``: a path, a ``sqlite:///`` URL, or None for :func:`default_path`."""
+
+    def __init__(self, location: str | Path | None = None, *, rate_limit: int | None = RATE_LIMIT,
                  rate_window_s: float = RATE_WINDOW_S, clock: Callable[[], float] = time.time):
-        self.path = Path(path) if path is not None else default_path()
+        self.path = sqlite_path(location) if location is not None else default_path()
         self.rate_limit, self.rate_window_s, self.clock = rate_limit, rate_window_s, clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -27,6 +27,9 @@ import sys
 import threading
 
 TOKEN_VARIABLE = "EXPLORER_TEACHER_TOKEN"
+# Behind a proxy (deploy/), students join through the proxy, not the replica's own port:
+PUBLIC_PORT_VARIABLE = "EXPLORER_PUBLIC_PORT"  # the proxy's port, on this machine's LAN address
+PUBLIC_URL_VARIABLE = "EXPLORER_PUBLIC_URL"  # the whole address (containers cannot see the LAN's)
 TOKEN_BYTES = 18  # secrets.token_urlsafe: 24 characters, 144 bits
 QR_ERROR = "m"  # recovers ~15% damage: fine on a projector, smaller than "q" or "h"
 QR_SCALE = 10  # pixels per module in the PNG
@@ -163,6 +166,31 @@ def join_url(port: int, address: str, path: str = "") -> str:
             raise ValueError(f"not an address: {address!r}") from None
         host_text = address
     return f"http://{host_text}:{port}/{path.lstrip('/')}"
+
+
+def public_port() -> int | None:
+    """The port students join on when a proxy is in front of this server (``EXPLORER_PUBLIC_PORT``,
+    set by ``python -m deploy``); None when unset or not a port."""
+    value = os.environ.get(PUBLIC_PORT_VARIABLE, "").strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= 65535 else None
+
+
+def public_url() -> str | None:
+    """The address students join, as configured (``EXPLORER_PUBLIC_URL``, e.g. a school server's
+    name behind compose.yaml's nginx); None when unset or not a plain http(s) address."""
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(PUBLIC_URL_VARIABLE, "").strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a port that is not one)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return None
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return None
+    return value
 
 
 # -- QR code --------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from data import catalog, sources
 UCI_ARCHIVE = "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip"
 ORIGINAL_FILES = {"train": "pendigits-orig.tra", "test": "pendigits-orig.tes"}
 TRAIN_WRITERS = 30  # the test file numbers its 14 writers 1-14; they are other people: 31-44
+VALIDATION_WRITERS = 3  # the last 3 training writers validate (never the test writers): 27 train
+SPLITS = ("train", "validation", "test")  # training writers 1-27, 28-30, test writers 31-44
 CLASS_NAMES = [str(d) for d in range(10)]
 SEGMENT = re.compile(r'^\.SEGMENT DIGIT\s+(\d+)(?:-(\d+))?\s+\?\s+"([0-9])"$')
 
@@ -215,6 +217,11 @@ def to_screen(split: PenDigits) -> list:
     return [[s * [1.0, -1.0] for s in digit] for digit in split.strokes]  # tablet y points up
 
 
+def held_out_writers(train: PenDigits) -> np.ndarray:
+    """Which training digits are by the validation writers (the last VALIDATION_WRITERS)."""
+    return np.isin(train.writers, np.unique(train.writers)[-VALIDATION_WRITERS:])
+
+
 def dataset(progress=None, train_limit: int | None = None):
     """Pen sequences (N, MAX_STEPS, 3), unaugmented: the last 3 training writers validate, the 14
     test writers test (the pen models' own training augments the raw strokes instead)."""
@@ -223,7 +230,7 @@ def dataset(progress=None, train_limit: int | None = None):
 
     train, test = load(progress)
     x = strokes.to_batch(to_screen(train))
-    held_out = np.isin(train.writers, np.unique(train.writers)[-3:])
+    held_out = held_out_writers(train)
     x_fit, y_fit = x[~held_out], train.labels[~held_out]
     if train_limit:
         x_fit, y_fit = x_fit[:train_limit], y_fit[:train_limit]
@@ -231,13 +238,35 @@ def dataset(progress=None, train_limit: int | None = None):
                    strokes.to_batch(to_screen(test)), test.labels, file_sha256(), list(CLASS_NAMES))
 
 
-def load_test_images(allow_download: bool = False):
-    """The test digits drawn as 28x28 pictures (for the Compare page's example cards) and labels."""
+def writer_images(split: str = "test", limit: int | None = None, progress=None, allow_download: bool = True):
+    """The digits of one writer split drawn as pictures the way the Draw page makes one from its
+    canvas (:func:`data.strokes.render_image`): ``(images, labels, writers)``, images (n, 28, 28)
+    float32 in [0, 1] like MNIST's. ``split``: "train" (writers 1-27), "validation" (28-30) or
+    "test" (31-44, never for training); ``limit``: only the first N digits (quick runs).
+
+    A second, independent source of handwriting for the digit image models: 44 writers on a
+    tablet, none of them in MNIST."""
     from data import strokes
 
-    _, test = load(allow_download=allow_download)
-    images = np.stack([strokes.render_image(digit) for digit in to_screen(test)])
-    return (images * 255).round().astype(np.uint8) if images.dtype.kind == "f" else images, test.labels
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; one of {', '.join(SPLITS)}")
+    train, test = load(progress, allow_download)
+    if split == "test":
+        digits, labels, writers = to_screen(test), test.labels, test.writers
+    else:
+        chosen = held_out_writers(train) == (split == "validation")
+        digits = [d for d, keep in zip(to_screen(train), chosen) if keep]
+        labels, writers = train.labels[chosen], train.writers[chosen]
+    if limit is not None:
+        digits, labels, writers = digits[:limit], labels[:limit], writers[:limit]
+    images = np.stack([strokes.render_image(d) for d in digits]) if digits else np.zeros((0, 28, 28), np.float32)
+    return images.astype(np.float32), labels, writers
+
+
+def load_test_images(allow_download: bool = False):
+    """The test digits drawn as 28x28 pictures (for the Compare page's example cards) and labels."""
+    images, labels, _ = writer_images("test", allow_download=allow_download)
+    return (images * 255).round().astype(np.uint8), labels
 
 
 def file_sha256() -> str:

@@ -26,6 +26,10 @@ from models import registry
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 3
+# Sources of more handwriting for the digit image models (data.writers): train --extra-writers,
+# evaluate --test-set.
+WRITER_SOURCES = [key for key, task in catalog.TASKS.items() if task.writer_images is not None]
+NO_EXTRA_WRITERS = "none"
 
 
 def _quiet_tensorflow() -> None:
@@ -71,7 +75,19 @@ def cmd_train(args) -> int:
 
     spec = registry.get(args.name)
     epochs = args.epochs or spec.epochs
-    print(f"training {spec.key} ({spec.title}) on {spec.dataset}: {epochs} epochs, "
+    extra = None if args.extra_writers is None else tuple(k for k in args.extra_writers if k != NO_EXTRA_WRITERS)
+    if extra and spec.trainer:
+        return _fail(f"{spec.key} is not trained on pictures of digits: --extra-writers is for the digit image models")
+    if extra is not None:
+        from data import writers
+
+        try:
+            writers.check(spec.dataset, extra)
+        except ValueError as error:
+            return _fail(str(error))
+    adding = spec.extra_writers if extra is None else extra
+    print(f"training {spec.key} ({spec.title}) on {spec.dataset}"
+          + "".join(f" + the {catalog.get(k).title} training writers" for k in adding) + f": {epochs} epochs, "
           f"batch {args.batch_size or spec.batch_size}, seed {args.seed if args.seed is not None else spec.seed}",
           file=sys.stderr)
     if spec.embedding_warmup_epochs:
@@ -83,6 +99,7 @@ def cmd_train(args) -> int:
             train_limit=args.limit, convergence_threshold=args.converge,
             callbacks=[loop.PrintProgress(epochs, lambda line: print(line, file=sys.stderr, flush=True))],
             progress=sources.terminal_progress(f"downloading {spec.dataset}"),
+            **({} if extra is None else {"extra_writers": extra}),
         )
     except sources.DataUnavailable as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
@@ -98,6 +115,10 @@ def cmd_train(args) -> int:
         print(f"test MSE {meta['test_mse']:.6f}, MAE {meta['test_mae']:.4f} on {meta['test_n']} windows"
               f"{converged}; saved {model_path} and {meta_path}", file=sys.stderr)
         return 0
+    for key, added in (meta.get("extra_writers") or {}).items():
+        print(f"added {added['train']} training digits by {added['train_writers']} {key} writers "
+              f"(+{added['validation']} validation); accuracy on its {added['test_n']} test digits "
+              f"{added['test_accuracy']:.4f}", file=sys.stderr)
     print(f"test accuracy {meta['test_accuracy']:.4f} on {meta['test_n']} examples "
           f"(target {spec.target_accuracy:.3f}); saved {model_path} and {meta_path}", file=sys.stderr)
     return 0
@@ -110,6 +131,8 @@ def cmd_evaluate(args) -> int:
     from models.training import loop
 
     spec = registry.get(args.name)
+    if args.test_set not in (None, spec.dataset):
+        return _evaluate_other_writers(spec, args)
     test_task = args.on or spec.dataset
     if args.on:
         measuring = [t.key for t in catalog.TASKS.values() if t.measures_models_of == spec.dataset]
@@ -185,6 +208,36 @@ def _evaluation_record(spec, task_key: str, data, result: dict) -> dict:
         record["negation_pairs"] = result["negation_pairs"]
         record["command"] += " --negation"
     return record
+
+
+def _evaluate_other_writers(spec, args) -> int:
+    """An image model on another source's test writers drawn as its pictures (``data.writers``)."""
+    from data import sources, writers
+    from models import store
+    from models.training import loop
+
+    if args.write_predictions:
+        return _fail("--write-predictions is for the model's own test set; drop --test-set")
+    try:
+        writers.check(spec.dataset, [args.test_set])
+        model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
+        result = loop.evaluate_test_set(model, spec.dataset, args.test_set)
+    except ValueError as error:
+        return _fail(str(error))
+    except (sources.DataUnavailable, store.ModelUnavailable) as error:
+        return _fail(str(error), EXIT_UNAVAILABLE)
+    result.pop("predictions", None)
+    described = catalog.get(args.test_set).test_description
+    if args.json:
+        print(json.dumps({"model": spec.key, "dataset": spec.dataset, "test_set": args.test_set,
+                          "test_description": described, **result}))
+        return 0
+    print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {args.test_set} test examples "
+          f"({described}, drawn as pictures)")
+    print("confusion matrix (rows: true class, columns: predicted):")
+    for name, row in zip(catalog.get(spec.dataset).class_names, result["confusion_matrix"]):
+        print(f"  {name:>10}: " + " ".join(f"{v:5d}" for v in row))
+    return 0
 
 
 def cmd_predict_text(spec, args) -> int:
@@ -442,6 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_count, help="train on only the first N training examples (quick runs)")
     p.add_argument("--converge", type=_threshold, metavar="THRESHOLD",
                    help="stop once the mean epoch loss changes by less than THRESHOLD (e.g. 1e-4)")
+    p.add_argument("--extra-writers", nargs="+", metavar="SOURCE", choices=[*WRITER_SOURCES, NO_EXTRA_WRITERS],
+                   help="digit image models: also learn from these writers' training digits, drawn as pictures "
+                        f"({', '.join(WRITER_SOURCES)}; '{NO_EXTRA_WRITERS}': only the model's own data; "
+                        "default: the model's recipe)")
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("evaluate", help="test accuracy and confusion matrix on the full test set")
@@ -455,6 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negation", action="store_true",
                    help="review models: also count the negation pairs (tests/data/negation.tsv) with both "
                         "sentences right")
+    p.add_argument("--test-set", metavar="SOURCE", choices=list(catalog.TASKS),
+                   help="digit image models: the test writers of another source, drawn as pictures "
+                        f"({', '.join(WRITER_SOURCES)}), instead of the model's own test set")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_evaluate)
 

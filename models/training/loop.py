@@ -15,6 +15,7 @@ seconds at the end of an epoch while the iterator waited for tf.data's autotune 
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from data import catalog
+from data import catalog, writers
 from data.dataset import VALIDATION_SIZE, Dataset  # noqa: F401  (VALIDATION_SIZE: the split, for callers)
 from models import registry, store
 from models.training import augment as augmenters
@@ -125,6 +126,20 @@ def predict_batched(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
                            for i in range(0, len(x), batch_size)])
 
 
+def evaluate_test_set(model, task_key: str, test_set: str | None = None, limit: int | None = None) -> dict:
+    """Accuracy and confusion matrix of an image model of ``task_key`` on a held-out test set:
+    the task's own (``test_set`` None or ``task_key``: e.g. all 10,000 MNIST test digits) or the
+    test writers of another source of handwriting drawn as its pictures (``data.writers``: e.g.
+    the 3,498 pen digits of the 14 pen test writers), whom no model saw in training."""
+    task = catalog.get(task_key)
+    if test_set in (None, task_key):
+        data = load_dataset(task_key)
+        x, y = data.x_test[:limit], data.y_test[:limit]
+    else:
+        x, y = writers.test_set(task_key, test_set, limit)
+    return evaluate(model, x, y, task.task_type, task.num_classes)
+
+
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
     """Rows are the true class, columns the predicted class."""
     flat = np.asarray(y_true, int) * num_classes + np.asarray(y_pred, int)
@@ -175,12 +190,16 @@ def train(
     verbose: int = 0,
     dataset: Dataset | None = None,
     build_overrides: dict | None = None,
+    extra_writers: tuple[str, ...] | None = None,
 ) -> TrainResult:
     """Train the registry model ``key`` (or an unregistered spec, e.g. a Train-page run) and
     evaluate it on the full test set.
 
     ``convergence_threshold`` defaults to the registry's (0 switches it off);
-    ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes)."""
+    ``build_overrides`` changes the builder's arguments (e.g. the gates page's layer sizes);
+    ``extra_writers`` (default: the registry's, none for a ``dataset`` passed in) adds other tasks'
+    training writers drawn as this task's pictures (``data.writers``); the model is then also
+    tested on their test writers."""
     spec = key if isinstance(key, registry.ModelSpec) else registry.get(key)
     if spec.trainer:  # photos and writing (NumPy batches, any backend), pen strokes (augmented strokes)
         import importlib
@@ -198,8 +217,12 @@ def train(
     # Setup: one seed for Python, NumPy and TensorFlow makes a run repeatable.
     keras.utils.set_random_seed(seed)
 
-    # Prepare the data.
+    # Prepare the data: the task's own, plus other writers' handwriting when asked for.
     data = dataset or load_dataset(spec.dataset, progress, train_limit)
+    # A data set passed in is trained on as it is, unless writers are asked for by name.
+    default = () if dataset is not None else spec.extra_writers
+    extra = default if extra_writers is None else writers.check(spec.dataset, extra_writers)
+    data, added = writers.add_writers(data, extra, train_limit, progress)
     task = catalog.TASKS.get(spec.dataset)
     augmenter = augmenters.for_task(task) if spec.augment else None
     augment = augmenter.make(seed) if augmenter else None
@@ -226,16 +249,23 @@ def train(
     watch = _Watchers(spec, convergence_threshold, callbacks)
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=watch.callbacks, verbose=verbose)
 
-    # Evaluate on every test example.
+    # Evaluate on every test example, and on the test writers of every source added.
     test = evaluate(model, data.x_test, data.y_test, spec.task, len(data.class_names or []))
+    for key, description in added.items():
+        other = evaluate_test_set(model, spec.dataset, key)
+        description["test_accuracy"], description["test_n"] = other["accuracy"], other["n"]
     metadata = {
         **_results(spec, data, test, history, watch, epochs),
         **_settings(spec, overrides, batch_size, seed, data, augmenter),
+        "extra_writers": added or None,
         "params": int(model.count_params()),
         "layers": describe_layers(model),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__, "python": platform.python_version()},
-        "command": _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset),
+        "trained_on": f"this machine ({os.cpu_count()} CPU cores), Keras {keras.__version__} on "
+                      f"{keras.backend.backend()}",
+        "command": _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset,
+                            extra),
     }
     return TrainResult(model, metadata, test.get("predictions"))
 
@@ -296,7 +326,8 @@ def _settings(spec, overrides: dict, batch_size: int, seed: int, data, augmenter
     }
 
 
-def _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset) -> str | None:
+def _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold, overrides, dataset,
+             extra_writers=()) -> str | None:
     """The CLI command that repeats this training, or None when there is none: a model that is
     not in the registry (a Train-page run records its settings instead), or one trained on
     data or builder arguments the CLI cannot pass."""
@@ -307,6 +338,8 @@ def _command(spec, epochs, batch_size, seed, train_limit, convergence_threshold,
         parts.append(f"--limit {train_limit}")
     if (convergence_threshold or None) != spec.convergence_threshold:
         parts.append(f"--converge {convergence_threshold or 0:g}")
+    if tuple(extra_writers) != spec.extra_writers:
+        parts.append(f"--extra-writers {' '.join(extra_writers) or 'none'}")
     return " ".join(parts)
 
 

@@ -51,23 +51,25 @@ def model_keys(kind: str, submissions: list) -> list[str]:
 
 def join_box() -> None:
     """The address students open, large, and its QR code."""
-    port = int(st.get_option("server.port") or 8501)
-    addresses = classroom.lan_addresses()
     st.subheader("Join from your phone or laptop")
-    if not addresses:
+    configured = classroom.public_url()  # a server behind a proxy names its own address
+    behind_proxy = configured is not None or classroom.public_port() is not None
+    port = classroom.public_port() or int(st.get_option("server.port") or 8501)
+    addresses = [] if configured else classroom.lan_addresses()
+    if not configured and not addresses:
         st.warning("This laptop has no network address other computers can use: connect it to the room's "
                    "Wi-Fi (or start a phone hotspot and connect everyone to it), then reload this page.",
                    icon=":material/wifi_off:")
         return
-    url = classroom.join_url(port, addresses[0])
+    url = configured or classroom.join_url(port, addresses[0])
     qr_col, text_col = st.columns([1, 1.6], gap="large", vertical_alignment="center")
     with qr_col:  # as wide as its column: large on the projector, never over the address
         st.image(classroom.qr_png(url), width="stretch", caption="Scan with the camera app")
     with text_col:
         # Large, as a heading (plain text: no HTML built from data, tests/test_security.py).
-        st.markdown(f"## {url}")
+        st.markdown(f"## {plain(url) if configured else url}")
         st.markdown("Same Wi-Fi as this laptop, then scan the code or type the address.")
-        if st.get_option("server.address") in LOCAL_ONLY:
+        if not behind_proxy and st.get_option("server.address") in LOCAL_ONLY:
             st.error("This server only listens to this laptop. Restart it with "
                      "`streamlit run app.py --server.address 0.0.0.0`.", icon=":material/block:")
         if len(addresses) > 1:

@@ -33,13 +33,14 @@ _announced = threading.Event()  # the generated token is printed once per server
 # -- The board and the session ---------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def _board_at(path: str) -> class_board.ClassBoard:
-    return class_board.ClassBoard(path)
+def _board_at(url: str) -> class_board.ClassBoard:
+    return class_board.ClassBoard(url)
 
 
 def board() -> class_board.ClassBoard:
-    """The class board of ``EXPLORER_CLASS_DB`` (or the user data folder), one per file."""
-    return _board_at(str(class_board.default_path()))
+    """The class board of ``EXPLORER_CLASS_DB`` (a path or a database URL; else the user data
+    folder), one per database. Raises ``BoardUnavailable`` for a database it cannot use."""
+    return _board_at(class_board.database_url())
 
 
 def session_id() -> str:
