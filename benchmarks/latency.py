@@ -57,6 +57,9 @@ REVIEW_200 = (
     "I did, which says a lot about how well this quiet little story works."
 )
 
+# What students type in class: one short sentence (the Review page's other common case).
+REVIEW_SENTENCE = "The acting was not good at all."
+
 
 def review_rows(calls: int) -> list:
     from data import catalog

@@ -37,6 +37,7 @@ def table() -> str:
             target = f"≤ {spec.target_bits_per_character:g} bits/char"
         lines.append(f"| `{spec.key}` | {spec.title} | {spec.dataset} | {meta['params']:,} | {meta['epochs']} | "
                      f"{seconds:.0f} | {score} | {target} |")
+    lines += other_test_sets()
     trained_elsewhere = [s.key for s in registry.MODELS.values()
                          if "NVIDIA" in str((registry.load_metadata(s.key) or {}).get("trained_on", ""))]
     if trained_elsewhere:
@@ -44,6 +45,35 @@ def table() -> str:
         lines.append("s/epoch: on the machine that trained the model (its `trained_on` metadata); "
                      + ", ".join(f"`{k}`" for k in trained_elsewhere) + " trained on a lent GPU (NVIDIA H200).")
     return "\n".join(lines)
+
+
+def other_test_sets() -> list[str]:
+    """Models measured on another task's test set too (the review models on SST-2 sentences,
+    with the negation pairs): a second table, from ``pretrained/KEY.on_TASK.json``."""
+    from data import catalog
+    from models import registry
+
+    lines = []
+    for task in catalog.TASKS.values():
+        if not task.measures_models_of:
+            continue
+        own = catalog.get(task.measures_models_of)
+        rows = []
+        for spec in registry.for_dataset(own.key):
+            meta, measured = registry.load_metadata(spec.key), registry.load_evaluation(spec.key, task.key)
+            if not meta or not measured:
+                continue
+            pairs = measured.get("negation_pairs")
+            negation = f"{pairs[0]} / {pairs[1]} ({pairs[0] / pairs[1]:.0%})" if pairs else "—"
+            rows.append(f"| `{spec.key}` | {spec.title} | {meta['test_accuracy']:.2%} | "
+                        f"**{measured['test_accuracy']:.2%}** | {negation} |")
+        if rows:
+            lines += ["", f"The {own.title} models on {task.test_description} and on the negation "
+                      f"pairs of `tests/data/negation.tsv` (both sentences right), measured by `python -m models "
+                      f"evaluate KEY --on {task.key} --negation --write-predictions`:", "",
+                      f"| key | model | {own.title} test | {task.title} test | negation pairs |",
+                      "|---|---|---:|---:|---:|", *rows]
+    return lines
 
 
 def readme_table(readme: str) -> str:

@@ -5,9 +5,12 @@ that a noisy neighbour slows both alike:
 
 * **draw**: a 280×280 canvas -> preprocessing -> every MNIST model (what one stroke costs the
   server); baseline: the same preprocessing, then ``predict_on_batch`` of each model.
-* **review**: a 203-word review through every IMDB model, final answer plus the word-by-word
-  trajectory; baseline: ``predict_on_batch`` computing the same outputs (the words to ids,
-  then the same per-word sub-model or prefix batch, uncompiled; the answer is the last point).
+* **review**: what the Review page computes for a 203-word review of 11 sentences: every IMDB
+  model's final answer and word-by-word trajectory, the word that moved it most, and each
+  sentence's verdict (sentence by sentence); baseline: ``predict_on_batch`` computing the same
+  outputs (the words to ids, then the same per-word sub-model or prefix batch and the sentences'
+  batch, uncompiled; the answer is the last point).
+* **review_sentence**: the same path for a one-sentence review (no sentence-by-sentence view).
 * **gates**: the LSTM gate recomputation for one input (the MNIST LSTM on a digit, the sine
   LSTM on a window); baseline: ``predict_on_batch`` of the same model on that input.
 """
@@ -18,7 +21,7 @@ import time
 
 import numpy as np
 
-from benchmarks.latency import REVIEW_200, canvas_seven
+from benchmarks.latency import REVIEW_200, REVIEW_SENTENCE, canvas_seven
 
 
 def side_by_side(ours, baseline, calls: int, warmup: int = 5) -> dict:
@@ -64,17 +67,25 @@ def draw(calls: int) -> dict:
     return side_by_side(ours, baseline, calls)
 
 
-def review(calls: int) -> dict:
-    from data import catalog
+def review(calls: int, text: str = REVIEW_200) -> dict:
+    from data import catalog, sentences
     from models import registry, store
     from models.probes import reviews
 
     readers = {s.key: reviews.SentimentReader(store.load_pretrained(s.key)).warm_up()
                for s in registry.for_dataset(catalog.IMDB)}
-    batch = reviews.as_model_input([REVIEW_200])
+    batch = reviews.as_model_input([text])
+    several = len(sentences.split_sentences(text)) > 1  # the page's sentence-by-sentence view
 
-    def ours():
-        reviews.read_review(readers, REVIEW_200)
+    def ours():  # as pages/review.py computes it
+        readings = reviews.read_review(readers, text)
+        for reading in readings.values():
+            reviews.biggest_move(reading.trajectory, reading.tokens.read_words)
+        if several:
+            reviews.sentence_verdicts(readers, text)
+
+    cut = sentences.split_sentences(text)
+    sentence_batch = reviews.as_model_input(cut)
 
     def baseline():
         for reader in readers.values():
@@ -88,8 +99,13 @@ def review(calls: int) -> dict:
             else:
                 prefixes = np.tril(np.ones((n, n), np.int64)) * padded[None, :n]
                 reader.prefix_model.predict_on_batch(prefixes)
+            if several:  # every sentence, the padding cut after the longest one as in ours
+                ids = np.asarray(reader.words_to_ids(sentence_batch))
+                reader.any_length_model.predict_on_batch(ids[:, :max(1, int((ids != 0).sum(axis=1).max()))])
 
-    return side_by_side(ours, baseline, calls)
+    result = side_by_side(ours, baseline, calls)
+    result.update(words=len(reviews.clean_words(text)), sentences=len(cut))
+    return result
 
 
 def gates(calls: int) -> dict:
@@ -117,4 +133,5 @@ def gates(calls: int) -> dict:
 
 
 def run(calls: int = 200) -> dict:
-    return {"draw": draw(calls), "review": review(calls), "gates": gates(calls)}
+    return {"draw": draw(calls), "review": review(calls), "review_sentence": review(calls, REVIEW_SENTENCE),
+            "gates": gates(calls)}

@@ -36,6 +36,7 @@ COSINE = "cosine"
 CIFAR10 = "cifar10"
 PENDIGITS = "pendigits"
 IMDB_CHARACTERS = "imdb_characters"
+SST = "sst"
 
 # What the user gives the model (decides which input form a page shows).
 INPUT_KINDS = ("image", "photo", "text", "wave", "strokes", "generation")
@@ -73,6 +74,7 @@ class Task:
     example_title: str = ""  # one test example, as a choice on a page: "An MNIST test digit"
     augmenter: str | None = None  # a training-time augmenter in models.training.augment, for augment=True
     test_description: str = ""  # "all 10,000 MNIST test digits": what a test accuracy is measured on
+    train_description: str = ""  # what its training examples are like, for "trained on ..." lines
     train_sizes: tuple[int, ...] = ()  # the Train page's subset choices; the last is the whole split
     # The Train page's families: name -> (builder in models.architectures, fixed builder arguments).
     train_families: dict = field(default_factory=dict)
@@ -82,6 +84,9 @@ class Task:
     # Other tasks (with writer_images) whose writers the image models of this task can add to
     # their training, and be tested on: more handwriting styles (see data.writers).
     extra_writers: tuple[str, ...] = ()
+    # A test set for another task's models: they are measured on this task's test set too
+    # (e.g. the IMDB review models on SST-2 sentences), and Compare shows them as a group of their own.
+    measures_models_of: str | None = None
 
     def __post_init__(self):
         if self.input_kind not in INPUT_KINDS:
@@ -154,6 +159,9 @@ PENDIGITS_URL = "https://archive.ics.uci.edu/static/public/81/pen+based+recognit
 PENDIGITS_FILE = sources.DatasetFile("pendigits/pendigits_strokes.npz", "UCI pen digits (original trajectories)",
                                      PENDIGITS_URL, build=_lazy("data.pendigits", "build"), size="1.6 MB")
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
+SST_FILE = sources.DatasetFile("sst/sst.csv.gz", "Stanford Sentiment Treebank", SST_URL,
+                               build=_lazy("data.sst", "build_csv"), size="0.8 MB")
 CIFAR10_FILE = sources.DatasetFile("cifar10.npz", "CIFAR-10", CIFAR10_URL,
                                    build=_lazy("data.cifar10", "build_npz"), size="163 MB")
 
@@ -199,6 +207,8 @@ register(Task(
     files=(IMDB_FILE,), prepare_user_input=_lazy("data.imdb", "review_text"), example_view="text",
     step_title="word", reading_title="Review, word by word", example_title="A real IMDB test review",
     test_description="all 25,000 IMDB test reviews",
+    train_description="IMDB movie reviews: long reviews (about 230 words on average), one label for the whole "
+                      "review",
     train_sizes=(1_000, 2_000, 5_000, 10_000, 20_000),
     train_families={
         "SimpleRNN": ("imdb_recurrent", {"cell": "simple_rnn"}),
@@ -206,6 +216,17 @@ register(Task(
         "GRU": ("imdb_recurrent", {"cell": "gru"}),
         "BiLSTM": ("imdb_recurrent", {"cell": "lstm", "bidirectional": True}),
     },
+))
+register(Task(
+    key=SST, title="Sentences (SST-2)", input_kind="text", task_type="binary",
+    class_names=("negative", "positive"), input_shape=None,
+    load=_lazy("data.sst", "dataset"),
+    load_test=lambda allow_download=False: _lazy("data.sst", "load_test")(allow_download=allow_download),
+    files=(SST_FILE,), prepare_user_input=_lazy("data.imdb", "review_text"), example_view="text",
+    step_title="word", reading_title="Sentence, word by word", example_title="An SST-2 test sentence",
+    test_description="the 1,821 SST-2 test sentences (neutral ones left out)",
+    train_description="single sentences from movie reviews (Stanford Sentiment Treebank), each with its own label",
+    measures_models_of=IMDB,
 ))
 for _key, _title in ((SINE, "Sine wave"), (COSINE, "Cosine wave")):
     register(Task(

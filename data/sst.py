@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from data import sources
+from data import catalog, sources
+from data.dataset import Dataset
 
-OFFICIAL_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
+OFFICIAL_URL = catalog.SST_URL
 SPLITS = ("train", "dev", "test")
 CLASS_NAMES = ["negative", "positive"]
 
@@ -79,7 +80,7 @@ def csv_from_trees(tree_texts: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def _build_csv(tmp: Path, target: Path, progress) -> None:
+def build_csv(tmp: Path, target: Path, progress) -> None:
     archive = sources.download(OFFICIAL_URL, tmp / "trainDevTestTrees_PTB.zip", progress)
     with zipfile.ZipFile(archive) as z:
         trees = {split: z.read(f"trees/{split}.txt").decode("utf-8") for split in SPLITS}
@@ -89,7 +90,7 @@ def _build_csv(tmp: Path, target: Path, progress) -> None:
     part.replace(target)
 
 
-SST = sources.DatasetFile("sst/sst.csv.gz", "Stanford Sentiment Treebank", OFFICIAL_URL, build=_build_csv)
+SST = catalog.SST_FILE  # sst/sst.csv.gz, built by build_csv
 
 
 # -- PTB tokens -> typed text ----------------------------------------------------------------
@@ -163,6 +164,25 @@ def load_binary(split: str, phrases: bool = False, min_words: int = 1, progress=
               if s == split and k == kind and label and _words(typed := detokenize(text)) >= max(min_words, 1)]
     texts = np.asarray([t for t, _ in chosen], dtype=object)
     return texts, np.asarray([y for _, y in chosen], dtype=np.int32)
+
+
+def load_test(allow_download: bool = False):
+    """The SST-2 test sentences (1,821, neutral dropped), as the pages and Compare read them."""
+    return load_binary("test", allow_download=allow_download)
+
+
+def dataset(progress=None, train_limit: int | None = None) -> Dataset:
+    """The SST-2 sentences as a :class:`Dataset`: train (6,911 sentences), the official dev
+    sentences as validation (872), test (1,821). ``train_limit`` keeps the first N training
+    sentences (and a fifth as many, at least 100, for validation)."""
+    x_train, y_train = load_binary("train", progress=progress)
+    x_val, y_val = load_binary("dev")
+    x_test, y_test = load_binary("test")
+    if train_limit:
+        n_val = max(train_limit // 5, 100)
+        x_train, y_train, x_val, y_val = x_train[:train_limit], y_train[:train_limit], x_val[:n_val], y_val[:n_val]
+    digest = sources.sha256_of(sources.ensure(SST, allow_download=False))
+    return Dataset(catalog.SST, x_train, y_train, x_val, y_val, x_test, y_test, digest, list(CLASS_NAMES))
 
 
 def _words(text: str) -> int:

@@ -3,6 +3,7 @@
     python -m models list
     python -m models train mnist_cnn --epochs 15 --batch-size 64 --seed 42
     python -m models evaluate mnist_cnn --json
+    python -m models evaluate imdb_lstm --on sst --negation --write-predictions
     python -m models predict mnist_cnn digit.png other.jpg --json
     python -m models predict cifar_cnn photo.jpg --json
     python -m models predict imdb_lstm --text "Not good at all." --json
@@ -132,8 +133,16 @@ def cmd_evaluate(args) -> int:
     spec = registry.get(args.name)
     if args.test_set not in (None, spec.dataset):
         return _evaluate_other_writers(spec, args)
+    test_task = args.on or spec.dataset
+    if args.on:
+        measuring = [t.key for t in catalog.TASKS.values() if t.measures_models_of == spec.dataset]
+        if args.on not in measuring:
+            return _fail(f"--on {args.on}: {spec.key}'s models are measured on "
+                         f"{', '.join(measuring) or 'no other test set'}")
+    if args.negation and not (spec.task == "binary" and catalog.get(spec.dataset).input_kind == "text"):
+        return _fail(f"--negation scores review models; {spec.key} does not read reviews")
     try:
-        data = loop.load_dataset(spec.dataset, sources.terminal_progress(f"downloading {spec.dataset}"))
+        data = loop.load_dataset(test_task, sources.terminal_progress(f"downloading {test_task}"))
         model = store.load_model(args.model_file) if args.model_file else store.load_pretrained(spec.key)
     except (sources.DataUnavailable, store.ModelUnavailable) as error:
         return _fail(str(error), EXIT_UNAVAILABLE)
@@ -148,26 +157,57 @@ def cmd_evaluate(args) -> int:
                   f"{result['perplexity']:.3f}, on {result['reviews']} test reviews ({result['characters']:,} "
                   "characters, each review read from its start)")
         return 0
+    if args.write_predictions and args.model_file:
+        return _fail("--write-predictions writes the shipped model's file; drop --model-file")
     x_test = data.x_test.astype("float32") if data.x_test.dtype.kind in "ui" else data.x_test
     result = loop.evaluate(model, x_test, data.y_test, spec.task, len(data.class_names or []))
     predictions = result.pop("predictions", None)
+    if args.negation:
+        import numpy as np
+
+        from models import negation
+
+        right, total = negation.score_pairs(
+            lambda texts: loop.predict_batched(model, np.asarray(list(texts), dtype=object)).reshape(-1))
+        result["negation_pairs"] = [right, total]
     if args.write_predictions and predictions is not None:
-        if args.model_file:
-            return _fail("--write-predictions writes the shipped model's file; drop --model-file")
-        path = store.write_predictions(predictions, spec.predictions_path)
-        print(f"wrote {path}", file=sys.stderr)
+        if args.on:
+            store.write_json(_evaluation_record(spec, args.on, data, result), spec.evaluation_path(args.on))
+            path = store.write_predictions(predictions, spec.evaluation_predictions_path(args.on))
+            print(f"wrote {spec.evaluation_path(args.on)} and {path}", file=sys.stderr)
+        else:
+            path = store.write_predictions(predictions, spec.predictions_path)
+            print(f"wrote {path}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"model": spec.key, "dataset": spec.dataset, **result}))
+        print(json.dumps({"model": spec.key, "dataset": test_task, **result}))
         return 0
     if "accuracy" not in result:
         print(f"{spec.key}: MSE {result['mse']:.5f}, MAE {result['mae']:.4f} "
               f"on {result['n']} {spec.dataset} test windows")
         return 0
-    print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {spec.dataset} test examples")
+    print(f"{spec.key}: accuracy {result['accuracy']:.4f} on {result['n']} {test_task} test examples")
     print("confusion matrix (rows: true class, columns: predicted):")
     for name, row in zip(data.class_names, result["confusion_matrix"]):
         print(f"  {name:>10}: " + " ".join(f"{v:5d}" for v in row))
+    if "negation_pairs" in result:
+        right, total = result["negation_pairs"]
+        print(f"negation pairs: {right} of {total} with both sentences right ({right / total:.0%})")
     return 0
+
+
+def _evaluation_record(spec, task_key: str, data, result: dict) -> dict:
+    """What Compare reads for a model measured on another task's test set (ModelSpec.evaluation_path)."""
+    import datetime
+
+    record = {"model": spec.key, "dataset": task_key, "class_names": list(data.class_names or []),
+              "test_n": result["n"], "test_accuracy": result["accuracy"],
+              "confusion_matrix": result["confusion_matrix"], "data_sha256": data.sha256,
+              "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+              "command": f"python -m models evaluate {spec.key} --on {task_key} --write-predictions"}
+    if "negation_pairs" in result:
+        record["negation_pairs"] = result["negation_pairs"]
+        record["command"] += " --negation"
+    return record
 
 
 def _evaluate_other_writers(spec, args) -> int:
@@ -465,7 +505,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--model-file", help="evaluate this .keras file instead of the pretrained one")
     p.add_argument("--write-predictions", action="store_true",
-                   help="also write pretrained/NAME.predictions.npz (each test example's prediction)")
+                   help="also write pretrained/NAME.predictions.npz (each test example's prediction); "
+                        "with --on TASK, pretrained/NAME.on_TASK.json and .predictions.npz (for Compare)")
+    p.add_argument("--on", metavar="TASK",
+                   help="measure on another task's test set instead (review models: sst, the SST-2 test sentences)")
+    p.add_argument("--negation", action="store_true",
+                   help="review models: also count the negation pairs (tests/data/negation.tsv) with both "
+                        "sentences right")
     p.add_argument("--test-set", metavar="SOURCE", choices=list(catalog.TASKS),
                    help="digit image models: the test writers of another source, drawn as pictures "
                         f"({', '.join(WRITER_SOURCES)}), instead of the model's own test set")

@@ -26,7 +26,9 @@ def groups() -> dict[tuple[str, str], str]:
     for group in ("main", *registry.GROUP_TITLES):
         for task in catalog.TASKS.values():
             compared = task.num_classes or task.task_type == "language_model"  # curves only, no matrix
-            if compared and registry.for_dataset(task.key, group):
+            # A task that measures another task's models (SST-2 sentences for the IMDB review models)
+            # is a group of those models, on its own test set.
+            if compared and registry.for_dataset(task.measures_models_of or task.key, group):
                 out[(task.key, group)] = task.title if group == "main" else registry.GROUP_TITLES[group]
     return out
 
@@ -57,6 +59,9 @@ def shipped_results(dataset: str, group: str = "main") -> list[ModelResult]:
     model: with its bits per character)."""
     from models import store
 
+    task = catalog.TASKS.get(dataset)
+    if task is not None and task.measures_models_of:
+        return _results_on(task, group)
     results = []
     for spec in registry.for_dataset(dataset, group):
         meta = registry.load_metadata(spec.key)
@@ -69,6 +74,40 @@ def shipped_results(dataset: str, group: str = "main") -> list[ModelResult]:
         results.append(ModelResult(spec.key, spec.title, dataset, meta, predictions,
                                    builder_args=meta.get("builder_args") or spec.builder_args))
     return results
+
+
+# What a model's results on another task's test set replace in its metadata.
+MEASURED_KEYS = ("test_n", "test_accuracy", "confusion_matrix", "class_names")
+
+
+def _results_on(task: catalog.Task, group: str) -> list[ModelResult]:
+    """Another task's models measured on ``task``'s test set (``python -m models evaluate KEY
+    --on TASK --write-predictions``): their metadata with the test figures of that test set
+    (history, size and layers stay the model's own)."""
+    from models import store
+
+    results = []
+    for spec in registry.for_dataset(task.measures_models_of, group):
+        meta = registry.load_metadata(spec.key)
+        measured = registry.load_evaluation(spec.key, task.key)
+        if not meta or not measured or "confusion_matrix" not in measured or not spec.pretrained_path.is_file():
+            continue
+        merged = {**meta, **{k: measured[k] for k in MEASURED_KEYS if k in measured}, "measured_on": task.key}
+        predictions = store.read_predictions(spec.evaluation_predictions_path(task.key))
+        if predictions is not None and len(predictions.get("predicted", [])) != merged.get("test_n"):
+            predictions = None
+        results.append(ModelResult(spec.key, spec.title, task.key, merged, predictions,
+                                   builder_args=meta.get("builder_args") or spec.builder_args))
+    return results
+
+
+def unmeasured(dataset: str, group: str = "main") -> list[str]:
+    """The models a task that measures another task's models has no saved results for (keys)."""
+    task = catalog.get(dataset)
+    if not task.measures_models_of:
+        return []
+    done = {r.key for r in _results_on(task, group)}
+    return [s.key for s in registry.for_dataset(task.measures_models_of, group) if s.key not in done]
 
 
 def summary_frame(results: list[ModelResult]) -> pd.DataFrame:

@@ -68,6 +68,15 @@ class ModelSpec:
         """Per-example test predictions (models.store.write_predictions), for the Compare page."""
         return PRETRAINED_DIR / f"{self.key}.predictions.npz"
 
+    def evaluation_path(self, task: str) -> Path:
+        """Its results on another task's test set (a catalog task whose ``measures_models_of`` is
+        this model's task), written by ``python -m models evaluate KEY --on TASK --write-predictions``."""
+        return PRETRAINED_DIR / f"{self.key}.on_{task}.json"
+
+    def evaluation_predictions_path(self, task: str) -> Path:
+        """Per-example predictions on another task's test set, beside :meth:`evaluation_path`."""
+        return PRETRAINED_DIR / f"{self.key}.on_{task}.predictions.npz"
+
     def build(self, **overrides):
         """A fresh, untrained Keras model (imports TensorFlow)."""
         from models import architectures
@@ -300,5 +309,14 @@ def load_metadata(key: str) -> dict | None:
     path = get(key).metadata_path
     try:
         return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def load_evaluation(key: str, task: str) -> dict | None:
+    """The model's saved results on another task's test set (see ModelSpec.evaluation_path), or
+    None if absent or unreadable."""
+    try:
+        return json.loads(get(key).evaluation_path(task).read_text())
     except (OSError, ValueError):
         return None

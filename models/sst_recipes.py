@@ -135,13 +135,13 @@ def make_spec(cell: str, recipe_name: str, recipe: dict) -> registry.ModelSpec:
 
 
 def accuracy(model, x, y) -> float:
-    from models.training import predict_batched
+    from models.training.loop import predict_batched
 
     return float(((predict_batched(model, np.asarray(x, dtype=object)).reshape(-1) > 0.5) == y).mean())
 
 
 def predictor(model):
-    from models.training import predict_batched
+    from models.training.loop import predict_batched
 
     return lambda texts: predict_batched(model, np.asarray(list(texts), dtype=object)).reshape(-1)
 
@@ -165,7 +165,8 @@ def measure(model, validation: dict) -> dict:
 
 
 def run(recipe_name: str, cell: str, out: Path) -> dict:
-    from models import store, training
+    from models import store
+    from models.training import loop as training
 
     recipe = RECIPES[recipe_name]
     data, info = build_dataset(recipe)
@@ -175,6 +176,11 @@ def run(recipe_name: str, cell: str, out: Path) -> dict:
                             callbacks=[training.PrintProgress(spec.epochs, lambda s: print(s, flush=True))])
     out.mkdir(parents=True, exist_ok=True)
     meta = result.metadata
+    counts = info["counts"]
+    # What the pages say it was trained on (models.about.trained_on): each part and its size.
+    meta["training_data"] = {name: counts[key] for name, key in (
+        ("IMDB training reviews", "imdb_reviews"), ("short IMDB snippets", "imdb_snippets"),
+        ("SST sentences", "sst_sentences"), ("SST phrases", "sst_phrases")) if counts.get(key)}
     meta.update({"dataset": "imdb+sst", "sst_recipe": {"name": recipe_name, **recipe}, "sst_counts": info["counts"],
                  "test_note": "test_accuracy here is on the validation set (SST dev + held-out IMDB); see sst_scores",
                  "command": f"python -m models.sst_recipes {recipe_name} --cell {cell} --out {out}"})

@@ -36,8 +36,17 @@ dataset, group = GROUP_KEYS[choice]
 task = catalog.get(dataset)
 
 results = comparison.shipped_results(dataset, group)
-my_runs = training_session.my_results(dataset, group)
+my_runs = [] if task.measures_models_of else training_session.my_results(dataset, group)
 results += my_runs
+if task.measures_models_of:  # another task's models, on this task's test set
+    trained = catalog.get(task.measures_models_of)
+    st.info(f"The {trained.short_title.lower()} models, trained on {trained.title}, read {task.test_description}: "
+            "one short sentence each instead of a whole review. Their sizes and training curves below are "
+            f"their {trained.title} training; they never trained on these sentences.", icon=":material/short_text:")
+    missing = comparison.unmeasured(dataset, group)
+    if missing:
+        st.caption("Not measured on these sentences yet: " + ", ".join(
+            f"`python -m models evaluate {key} --on {dataset} --write-predictions`" for key in missing))
 if not results:
     st.warning("No trained models with saved results for this group. Train them with "
                "`python -m models train NAME` (see `python -m models list`).")
@@ -149,11 +158,12 @@ def show_texts(table: pd.DataFrame, names: list[str], t: int):
     texts, confidences = test_inputs_and_answers()
     if texts is None:
         return
+    noun = task.example_title.split()[-1].capitalize()  # "Review", "Sentence"
     for index, row in table.head(8).iterrows():
         with st.container(border=True):
             scores = " · ".join(f"{'✗ ' if bool(row[n]) else ''}{n} P(positive) "
                                 f"{float(confidences[n]['confidence'][index]):.0%}" for n in names)
-            st.markdown(f"**Review #{index}** · truly **{class_names[t]}** · {scores}")
+            st.markdown(f"**{noun} #{index}** · truly **{class_names[t]}** · {scores}")
             st.markdown(plain(str(texts[index])))
 
 
@@ -262,7 +272,7 @@ def recompute() -> None:
     busy = job is not None and not job.done
     if st.button("Recompute on the full test set", icon=":material/refresh:", key=f"recompute_{choice}",
                  disabled=busy):
-        work = runs.Evaluation(tuple(r.key for r in shipped))
+        work = runs.Evaluation(tuple(r.key for r in shipped), on=dataset if task.measures_models_of else None)
         job = jobs[choice] = training_session.training_queue().submit(work, owner=training_session.session_id(),
                                                                        title="Compare: recompute")
     if job is None:

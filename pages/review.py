@@ -8,20 +8,27 @@ from pages._ui.charts import reading as charts
 
 streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
-from data import catalog  # noqa: E402
+from data import catalog, sentences  # noqa: E402
+from models import about, registry  # noqa: E402
 from models.probes import reviews  # noqa: E402
 from pages._ui import equations, examples, layout  # noqa: E402
 
 TASK = catalog.get(catalog.IMDB)  # what this page reads: typed reviews
 
 st.title(":material/rate_review: Type a review")
-st.caption("Four recurrent networks trained on 25,000 IMDB movie reviews read your text one word at a "
-           "time. Watch how sure each one is that the review is positive after every word.")
 
 ready = model_cache.usable(model_cache.loaded_models(TASK.key))
 if not ready:
     st.error("No review model is available. Train one with `python -m models train imdb_lstm`.")
     st.stop()
+
+st.caption(f"{len(ready)} recurrent networks read your text one word at a time. Watch how sure each one is "
+           "that the review is positive after every word.")
+trained_on: dict[str, list[str]] = {}  # what they learned from (their metadata) -> which models
+for key, loaded in ready.items():
+    trained_on.setdefault(about.trained_on(registry.load_metadata(key) or {}), []).append(loaded.spec.title)
+for line, titles in trained_on.items():
+    st.caption(f":material/school: **{', '.join(titles)}**: trained on {line}.")
 
 # -- Input ---------------------------------------------------------------------------------------
 
@@ -38,6 +45,15 @@ def use_example():
     if choice:
         st.session_state["review_text"] = examples.REVIEWS[choice]
         st.session_state.pop("review_truth", None)
+        st.session_state["review_negation"] = None
+
+
+def use_negation_example():
+    choice = st.session_state.get("review_negation")
+    if choice:
+        st.session_state["review_text"] = choice
+        st.session_state.pop("review_truth", None)
+        st.session_state["review_example"] = None
 
 
 def use_random_review():
@@ -51,6 +67,7 @@ def use_random_review():
     st.session_state["review_text"] = texts[i]
     st.session_state["review_truth"] = (i, int(labels[i]))
     st.session_state["review_example"] = None
+    st.session_state["review_negation"] = None
 
 
 with st.container(key=layout.REVIEW_INPUT):  # while its text is not yet read, the results below fade
@@ -68,6 +85,9 @@ with examples_col:
 with random_col:
     st.button("A random real test review", icon=":material/casino:", on_click=use_random_review,
               key="random_review")
+st.pills("Negation pairs: the same sentence both ways round", [s for pair in examples.NEGATION_PAIRS for s in pair],
+         key="review_negation", on_change=use_negation_example,
+         help="Try both sentences of a pair: a model reads negation only when it gets both right.")
 if message := st.session_state.get("review_data_message"):
     datasets.offer_download(TASK, message)
 url_state.remember("review")
@@ -97,6 +117,10 @@ for column, (key, reading) in zip(st.container(key=layout.VERDICTS).columns(len(
         p = reading.probability
         st.metric(ready[key].spec.title, "positive" if p > 0.5 else "negative", f"P(positive) = {p:.0%}",
                   delta_color="green" if p > 0.5 else "red", delta_arrow="off")
+        scores = about.test_scores(key)
+        if scores:
+            st.caption(" · ".join(f"{catalog.get(s.task).short_title}: {s.accuracy:.1%}" for s in scores),
+                       help="Test accuracy, as saved: " + "; ".join(str(s) for s in scores) + ".")
 if len(set(verdicts.values())) == 1:
     st.success(f"All {len(verdicts)} models agree: **{'positive' if next(iter(verdicts.values())) else 'negative'}**.")
 else:
@@ -115,6 +139,10 @@ chart_col, eq_col = st.columns([2.2, 1], gap="large")
 with chart_col:
     curves = {ready[k].spec.title: r.trajectory for k, r in readings.items()}
     st.altair_chart(charts.sentiment_trajectory(curves, first.seen()))
+    moved = reviews.moves_caption({ready[k].spec.title: reviews.biggest_move(r.trajectory, r.tokens.read_words)
+                                   for k, r in readings.items()})
+    if moved:
+        st.caption(f":material/swap_vert: {moved}")
     notes = []
     if first.truncated:
         notes.append(f"The review has {len(first.words)} words; the models read only the last "
@@ -143,6 +171,22 @@ with eq_col, st.container(key=layout.EQUATIONS):
     if "imdb_lstm" in ready and st.button("Watch the LSTM's gates on this review", icon=":material/tune:",
                                           key="open_gates"):
         navigation.open_gate_view(navigation.GateRequest("imdb_lstm", text=review))
+
+# -- Sentence by sentence ------------------------------------------------------------------------
+
+read_text = reviews.review_text(review)  # what the models read: a long paste's last part
+if len(sentences.split_sentences(read_text)) > 1:
+    by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, read_text)
+    st.subheader("Sentence by sentence")
+    st.altair_chart(charts.sentence_verdicts(
+        by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()}))
+    disputed = by_sentence.disputed()
+    st.caption("Each sentence read on its own, as if it were the whole review. A long review is often mixed; "
+               "the answer above comes from reading all of it in order"
+               + (f"; the models disagree on sentence {', '.join(str(i + 1) for i in disputed)}" if disputed else "")
+               + ".")
+    if by_sentence.cut:
+        st.caption(f"The first {len(by_sentence.sentences)} of {by_sentence.total} sentences.")
 
 with st.expander("The words the models actually see", icon=":material/text_fields:"):
     shown = [w if i != reviews.OOV else f"[UNK:{word}]"

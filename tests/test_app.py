@@ -111,6 +111,47 @@ def test_review_page_reads_the_default_example():
     assert at.subheader[0].value == "What they think"
 
 
+def test_review_page_says_what_the_models_were_trained_on():
+    from data import catalog
+    from models import registry
+
+    at = review_page()
+    trained = [c.value for c in at.caption if "trained on" in c.value]
+    assert len(trained) == 1  # the four shipped models share one description, read from their metadata
+    assert catalog.get(catalog.IMDB).train_description in trained[0]
+    assert f"{registry.load_metadata('imdb_lstm')['train_size']:,} training examples" in trained[0]
+    # Each verdict card names its saved accuracy on IMDB reviews and on SST-2 sentences.
+    sst = registry.load_evaluation("imdb_lstm", catalog.SST)["test_accuracy"]
+    assert any(f"Sentences: {sst:.1%}" in c.value and "Reviews: 88.4%" in c.value for c in at.caption)
+
+
+def test_review_page_negation_pairs_and_the_word_that_flips():
+    at = review_page()
+    options = at.pills(key="review_negation").options
+    assert "The food was good." in options and "The food wasn't good." in options
+    at.pills(key="review_negation").set_value("The food wasn't good.").run()
+    assert not at.exception
+    assert at.text_area(key="review_text").value == "The food wasn't good."
+    assert at.pills(key="review_example").value is None
+    # A review the models turn round half way: the caption names the word that moved them most.
+    at.text_area(key="review_text").input("It was great fun and I loved it but it was boring and awful").run()
+    flips = [c.value for c in at.caption if "The verdict flips" in c.value]
+    assert len(flips) == 1 and "moved P(positive) most" in flips[0]
+    at.text_area(key="review_text").input("Wonderful!").run()  # one word: nothing before it to flip from
+    assert not any("The verdict flips" in c.value for c in at.caption)
+
+
+def test_review_page_sentence_by_sentence_only_for_several_sentences():
+    at = review_page()
+    at.text_area(key="review_text").input("A wonderful, moving film.").run()
+    assert "Sentence by sentence" not in [s.value for s in at.subheader]
+    at.text_area(key="review_text").input("The actors are wonderful and the music is great. "
+                                          "But the plot is boring and the ending is awful.").run()
+    assert not at.exception
+    assert "Sentence by sentence" in [s.value for s in at.subheader]
+    assert any("Each sentence read on its own" in c.value for c in at.caption)
+
+
 def test_review_page_typed_review_and_examples():
     at = review_page()
     at.text_area(key="review_text").input("An absolute masterpiece. I loved every minute of it.").run()

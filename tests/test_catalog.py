@@ -13,7 +13,7 @@ from models import registry
 from tests.conftest import ROOT
 
 CODE = ["app.py", "pages", "models", "data", "benchmarks"]
-DATASET_NAMES = {"mnist", "imdb", "fashion_mnist"}
+DATASET_NAMES = {"mnist", "imdb", "fashion_mnist", "sst", "cifar10", "pendigits"}
 
 
 def python_files():

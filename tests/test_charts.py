@@ -55,3 +55,15 @@ def test_states_beyond_one_widen_the_colour_scale():
     assert spec["encoding"]["color"]["scale"]["domain"] == [-2.0, 2.0]
     _, spec = charts.state_heatmap(np.full((28, 16), 0.3))
     assert spec["encoding"]["color"]["scale"]["domain"] == [-1.0, 1.0]
+
+
+def test_sentence_verdicts_chart_has_a_row_per_sentence_in_reading_order():
+    sentences = ["Great acting.", "But the plot is " + "very " * 20 + "boring."]
+    chart = charts.sentence_verdicts(sentences, {"LSTM": np.array([0.9, 0.1]), "GRU": np.array([0.8, 0.3])})
+    spec = chart.to_dict()
+    order = spec["layer"][1]["encoding"]["y"]["sort"]
+    assert order[0] == "1. Great acting." and order[1].startswith("2. But the plot") and order[1].endswith("…")
+    assert spec["height"] == 36 * 2 + 50
+    rows = max(spec["datasets"].values(), key=len)  # the dots' data (the other is the 50% line)
+    assert len(rows) == 4 and {(r["model"], r["sentence"][:2], r["verdict"]) for r in rows} == {
+        ("LSTM", "1.", "positive"), ("LSTM", "2.", "negative"), ("GRU", "1.", "positive"), ("GRU", "2.", "negative")}

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
@@ -114,3 +115,24 @@ def test_evaluate_imdb_json(imdb_path):
     out = json.loads(cli("evaluate", "imdb_gru", "--json", check=True).stdout)
     assert out["n"] == 25_000 and out["accuracy"] > 0.85
     assert np.array(out["confusion_matrix"]).sum() == 25_000
+
+
+def test_evaluate_on_another_test_set_is_checked_before_loading():
+    proc = cli("evaluate", "mnist_cnn", "--on", "sst")
+    assert proc.returncode == 2 and "measured on no other test set" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli("evaluate", "imdb_lstm", "--on", "mnist")
+    assert proc.returncode == 2 and "measured on sst" in proc.stderr
+    proc = cli("evaluate", "mnist_cnn", "--negation")
+    assert proc.returncode == 2 and "does not read reviews" in proc.stderr
+
+
+def test_evaluate_on_sst_with_negation_pairs(imdb_path):
+    from tests.conftest import require
+
+    sst = require("sst/sst.csv.gz")
+    out = json.loads(cli("evaluate", "imdb_rnn", "--on", "sst", "--negation", "--json", "--data-dir",
+                         str(sst.parent.parent), check=True).stdout)
+    saved = json.loads((ROOT / "pretrained" / "imdb_rnn.on_sst.json").read_text())
+    assert out["dataset"] == "sst" and out["n"] == 1821 == np.array(out["confusion_matrix"]).sum()
+    assert out["accuracy"] == pytest.approx(saved["test_accuracy"], abs=1e-9)
+    assert out["negation_pairs"] == saved["negation_pairs"] and out["negation_pairs"][1] >= 40

@@ -17,7 +17,7 @@ def open_page(path: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("group", ["mnist/main", "imdb/main", "mnist/architectures"])
+@pytest.mark.parametrize("group", ["mnist/main", "imdb/main", "sst/main", "mnist/architectures"])
 def test_compare_page_shows_every_group_from_saved_results(group):
     at = open_page("pages/compare.py")
     at.session_state["compare_group"] = group
@@ -27,7 +27,7 @@ def test_compare_page_shows_every_group_from_saved_results(group):
     for heading in ("Test accuracy", "Confusion matrices", "Class by class", "How they learned", "Architectures"):
         assert heading in headers
     architecture = at.dataframe[-1].value
-    expected = {"mnist/main": 4, "imdb/main": 4, "mnist/architectures": 8}[group]
+    expected = {"mnist/main": 4, "imdb/main": 4, "sst/main": 4, "mnist/architectures": 8}[group]
     assert len(architecture) == expected
     assert {"architecture", "units", "dropout", "train accuracy", "test accuracy", "epochs to converge"} <= set(
         architecture.columns)
@@ -57,6 +57,35 @@ def test_a_review_cell_shows_review_text_without_markup(imdb_path):
     reviews = [m.value for m in at.markdown if m.value.startswith("**Review #")]
     assert reviews and all("truly **negative**" in r for r in reviews)
     assert not any("<br" in m.value for m in at.markdown)
+
+
+def test_the_sst_group_shows_the_review_models_on_sst_sentences():
+    from data import catalog
+    from models import registry
+
+    at = open_page("pages/compare.py")
+    at.session_state["compare_group"] = "sst/main"
+    at.run()
+    assert not at.exception
+    assert any(catalog.get(catalog.SST).test_description in i.value for i in at.info)
+    table = at.dataframe[-1].value
+    saved = {registry.get(k).title: registry.load_evaluation(k, catalog.SST)["test_accuracy"]
+             for k in ("imdb_rnn", "imdb_lstm", "imdb_gru", "imdb_bilstm")}
+    assert dict(zip(table["model"], table["test accuracy"])) == saved  # SST figures, not the IMDB ones
+
+
+def test_an_sst_cell_shows_its_sentences(imdb_path):
+    from tests.conftest import require
+
+    require("sst/sst.csv.gz")
+    at = open_page("pages/compare.py")
+    at.session_state["compare_group"] = "sst/main"
+    at.session_state["confusion_sst/main"] = {"selection": {"cell": [{"true": "positive", "predicted": "negative"}]}}
+    at.run()
+    assert not at.exception
+    sentences = [m.value for m in at.markdown if m.value.startswith("**Sentence #")]
+    assert sentences and all("truly **positive**" in s for s in sentences)
+    assert any("examples land here" in m.value for m in at.markdown)
 
 
 def test_per_class_table_follows_the_picked_model():

@@ -7,6 +7,7 @@ import pytest
 
 from data import catalog
 from models import comparison, metrics, registry
+from tests.conftest import require
 
 CONFUSION = np.array([[5, 1, 0],
                       [2, 6, 2],
@@ -94,6 +95,8 @@ def test_saved_predictions_agree_with_the_saved_confusion_matrix(dataset, group,
     from models.training import loop
     from pages._ui import datasets, model_cache, training_session  # noqa: F401  (import fine without a server)
 
+    for file in catalog.get(dataset).files:  # e.g. SST's sentences, beside MNIST and IMDB
+        require(file.name)
     results = comparison.shipped_results(dataset, group)
     assert results, f"no shipped results for {dataset}/{group}"
     data = loop.load_dataset(dataset)
@@ -117,3 +120,68 @@ def test_the_architecture_experiments_are_all_shipped():
         # Either it converged (and stopped at that epoch) or it ran the full 60 epochs.
         assert meta["converged_epoch"] == meta["epochs"] or (meta["converged_epoch"] is None and meta["epochs"] == 60)
         assert spec.pretrained_path.stat().st_size < 1024 * 1024
+
+
+# -- A task that measures another task's models: the review models on SST-2 sentences --------------
+
+
+def test_the_sst_group_sits_beside_the_imdb_group():
+    keys = list(comparison.groups())
+    assert keys.index((catalog.SST, "main")) == keys.index((catalog.IMDB, "main")) + 1
+    assert comparison.groups()[(catalog.SST, "main")] == catalog.get(catalog.SST).title
+
+
+def test_sst_results_are_the_review_models_with_their_sst_figures():
+    results = comparison.shipped_results(catalog.SST)
+    assert [r.key for r in results] == [s.key for s in registry.for_dataset(catalog.IMDB)]
+    for r in results:
+        saved = registry.load_evaluation(r.key, catalog.SST)
+        own = registry.load_metadata(r.key)
+        assert r.metadata["test_n"] == 1821 == r.confusion.sum() and r.dataset == catalog.SST
+        assert r.metadata["test_accuracy"] == saved["test_accuracy"] != own["test_accuracy"]
+        assert r.confusion.trace() / 1821 == pytest.approx(saved["test_accuracy"])
+        assert r.metadata["history"] == own["history"] and r.metadata["params"] == own["params"]
+        assert len(r.predictions["predicted"]) == 1821
+        assert registry.get(r.key).evaluation_predictions_path(catalog.SST).stat().st_size < 10_000
+    assert comparison.unmeasured(catalog.SST) == []
+    assert comparison.unmeasured(catalog.IMDB) == []
+
+
+def test_a_model_not_measured_on_sst_is_left_out_and_named(tmp_path, monkeypatch):
+    import shutil
+
+    for spec in registry.for_dataset(catalog.IMDB):
+        for path in (spec.metadata_path, spec.evaluation_path(catalog.SST),
+                     spec.evaluation_predictions_path(catalog.SST)):
+            shutil.copy(path, tmp_path / path.name)
+        (tmp_path / spec.pretrained_path.name).write_bytes(b"")  # present; never loaded here
+    monkeypatch.setattr(registry, "PRETRAINED_DIR", tmp_path)
+    first, second, *_ = registry.for_dataset(catalog.IMDB)
+    first.evaluation_path(catalog.SST).unlink()
+    store_predictions = second.evaluation_predictions_path(catalog.SST)
+    np.savez_compressed(store_predictions, predicted=np.zeros(5, np.int8), confidence=np.zeros(5, np.float16))
+    results = {r.key: r for r in comparison.shipped_results(catalog.SST)}
+    assert first.key not in results and comparison.unmeasured(catalog.SST) == [first.key]
+    assert results[second.key].predictions is None  # written for another test set: better none than wrong
+    assert results[second.key].confusion.sum() == 1821
+
+
+def test_recomputing_the_sst_group_measures_on_sst_sentences(imdb_path):
+    """The Compare page's "recompute" of the SST group (runs.Evaluation with ``on``) finds the
+    saved SST confusion matrix again, not the IMDB one."""
+    from models.training import runs
+
+    require("sst/sst.csv.gz")
+
+    class Job:
+        stop_requested = False
+
+        def _event(self, *args, **kwargs):
+            pass
+
+    work = runs.Evaluation(("imdb_rnn",), on=catalog.SST).validate()
+    assert work.as_dict() == {"keys": ["imdb_rnn"], "on": catalog.SST}
+    metadata, _, _ = work.run("evaluation", None, Job())
+    now = metadata["evaluations"]["imdb_rnn"]
+    assert now["n"] == 1821
+    assert now["confusion_matrix"] == registry.load_evaluation("imdb_rnn", catalog.SST)["confusion_matrix"]

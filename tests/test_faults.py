@@ -289,3 +289,16 @@ def test_can_reach_answers_from_a_real_connection_and_remembers(monkeypatch):
     sources._reach_answers.clear()
     assert not sources.can_reach(f"http://127.0.0.1:{port}/mnist.npz")  # nothing listens now
     assert not sources.can_reach("not a url")
+
+
+def test_compare_sst_group_offline_keeps_its_matrices_and_says_the_sentences_are_missing(offline):
+    at = app().run()
+    at.switch_page("pages/compare.py").run()
+    at.session_state["compare_group"] = "sst/main"
+    at.session_state["confusion_sst/main"] = {"selection": {"cell": [{"true": "negative", "predicted": "positive"}]}}
+    at.run()
+    assert not at.exception and not at.error
+    assert "Confusion matrices" in [h.value for h in at.subheader]  # from the saved results
+    message = " ".join(i.value for i in at.info)
+    assert "`sst/sst.csv.gz` is not on this machine" in message and sources.DATA_DIR_VARIABLE in message
+    assert not offline  # nothing downloaded on its own

@@ -115,3 +115,33 @@ def test_score_pairs_counts_both_sides():
     assert negation.score_pairs(lambda texts: [0.9] * len(texts)) == (0, n)  # always "positive": no pair right
     truth = {text: label for rows in pairs.values() for text, label in rows}
     assert negation.score_pairs(lambda texts: [float(truth[t]) for t in texts]) == (n, n)
+
+
+def test_sst_is_a_catalog_task_that_measures_the_review_models(sst_path):
+    from data import catalog
+
+    task = catalog.get(catalog.SST)
+    assert task.measures_models_of == catalog.IMDB and task.files == (sst.SST,)
+    x, y = task.load_test()
+    assert len(x) == 1821 and int(y.sum()) == 909
+    assert not any(" n't" in t or "-LRB-" in t or "``" in t for t in x)  # typed text, not PTB tokens
+    data = task.load(train_limit=500)
+    assert (len(data.x_train), len(data.x_val), len(data.x_test)) == (500, 100, 1821)
+    assert data.name == catalog.SST and data.class_names == ["negative", "positive"]
+
+
+def test_sst_test_set_offline_is_a_clear_error(tmp_path, monkeypatch):
+    from data import catalog, sources
+
+    monkeypatch.setenv(sources.DATA_DIR_VARIABLE, str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.raises(sources.DataUnavailable, match="sst.csv.gz"):
+        catalog.get(catalog.SST).load_test(allow_download=False)
+
+
+def test_the_review_pages_negation_pairs_are_pairs_of_the_suite():
+    from pages._ui import examples
+
+    pairs = {frozenset(text for text, _ in rows): rows for rows in negation.load_pairs().values()}
+    for first, second in examples.NEGATION_PAIRS:
+        assert frozenset((first, second)) in pairs, (first, second)

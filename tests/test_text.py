@@ -114,3 +114,90 @@ def test_a_very_long_paste_keeps_its_last_part_from_a_whole_word():
     assert kept.endswith("In the end I loved it.") and "opening" not in kept
     assert kept.split()[0] in ("filler", "words", "here")  # no half word at the cut
     assert review_text("short and sweet") == "short and sweet"
+
+
+# -- The word that moved the answer, and sentence by sentence -------------------------------------
+
+
+def test_flips_needs_the_verdict_to_change_between_words():
+    assert reviews.flips([0.7, 0.6, 0.4])
+    assert reviews.flips([0.2, 0.8])
+    assert not reviews.flips([0.9, 0.6, 0.51])  # a big move that stays positive is not a flip
+    assert not reviews.flips([0.3]) and not reviews.flips([])
+
+
+def test_biggest_move_names_the_word_with_the_largest_change():
+    # "it was not good": "not" takes 0.62 -> 0.30 (-0.32); "good" 0.30 -> 0.35; "was" 0.60 -> 0.62.
+    move = reviews.biggest_move(np.array([0.60, 0.62, 0.30, 0.35]), ["it", "was", "not", "good"])
+    assert (move.index, move.word) == (2, "not")
+    assert move.before == pytest.approx(0.62) and move.after == pytest.approx(0.30)
+    assert move.change == pytest.approx(-0.32)
+    # The largest move by size, whatever its sign, and not necessarily the word that crosses 0.5:
+    # "bad" crosses (0.55 -> 0.45), "great" moves most (0.45 -> 0.95).
+    move = reviews.biggest_move(np.array([0.55, 0.45, 0.95]), ["x", "bad", "great"])
+    assert move.word == "great" and move.change == pytest.approx(0.5)
+    # The first of two equal moves.
+    assert reviews.biggest_move(np.array([0.4, 0.6, 0.4]), ["a", "b", "c"]).word == "b"
+
+
+def test_biggest_move_only_when_the_trajectory_flips():
+    assert reviews.biggest_move(np.array([0.9, 0.55, 0.95]), ["a", "b", "c"]) is None
+    assert reviews.biggest_move(np.array([0.2]), ["bad"]) is None
+    with pytest.raises(ValueError):
+        reviews.biggest_move(np.array([0.2, 0.8]), ["one"])
+
+
+def test_biggest_move_on_a_real_trajectory(reader):
+    words = "i loved this great film but not good at all boring".split()
+    tokens = reader.tokens(" ".join(words))
+    curve = reader.trajectory(tokens.ids)
+    move = reviews.biggest_move(curve, tokens.read_words)
+    if not reviews.flips(curve):
+        assert move is None
+        return
+    steps = np.abs(np.diff(curve))
+    assert move.index == int(np.argmax(steps)) + 1 and move.word == tokens.read_words[move.index]
+    assert abs(move.change) == pytest.approx(steps.max(), abs=1e-6)
+
+
+def test_sentence_verdicts_read_each_sentence_on_its_own(reader):
+    review = "I loved this great film. Not good at all! Boring and slow"
+    verdicts = reviews.sentence_verdicts({"m": reader}, review)
+    assert verdicts.sentences == ["I loved this great film.", "Not good at all!", "Boring and slow"]
+    assert verdicts.total == 3 and not verdicts.cut
+    alone = [reader.probability([s])[0] for s in verdicts.sentences]
+    np.testing.assert_allclose(verdicts.probabilities["m"], alone, atol=1e-5)
+
+
+def test_sentence_verdicts_of_a_long_review_are_cut_at_forty(reader):
+    sentences = [f"{word} film number {i}." for i, word in
+                 enumerate(["great", "boring", "bad", "loved"] * 12)]  # 48 sentences: cut at 40
+    verdicts = reviews.sentence_verdicts({"m": reader}, " ".join(sentences))
+    assert verdicts.total == 48 and verdicts.cut and len(verdicts.sentences) == reviews.MAX_SENTENCES
+    p = verdicts.probabilities["m"]
+    assert p.shape == (reviews.MAX_SENTENCES,)
+    # Sentence 17 reads as it does alone, with the full padding.
+    assert p[17] == pytest.approx(reader.probability([sentences[17]])[0], abs=1e-5)
+    assert reviews.sentence_verdicts({"m": reader}, "!!!").sentences == []
+
+
+def test_short_probability_equals_the_full_padded_answer(reader):
+    texts = ["great", "i didn't like it boring and slow not good at all", "zebra film", ""]
+    np.testing.assert_allclose(reader.short_probability(texts)[:3], reader.probability(texts)[:3], atol=1e-5)
+
+
+def test_disputed_sentences_are_those_the_models_disagree_on():
+    verdicts = reviews.SentenceVerdicts(["a", "b", "c"], {"x": np.array([0.9, 0.2, 0.6]),
+                                                          "y": np.array([0.8, 0.3, 0.4])}, 3)
+    assert verdicts.disputed() == [2]
+    assert reviews.SentenceVerdicts([], {}, 0).disputed() == []
+
+
+def test_moves_caption_groups_models_by_word_and_escapes_it():
+    m = reviews.Move
+    line = reviews.moves_caption({"LSTM": m(2, "not", 0.62, 0.30), "GRU": m(2, "not", 0.6, 0.28),
+                                  "SimpleRNN": m(3, "good", 0.45, 0.2), "BiLSTM": None})
+    assert line == ("The verdict flips: “not” (word 3) moved P(positive) most for LSTM (62% → 30%) and "
+                    "GRU (60% → 28%); “good” (word 4) for SimpleRNN (45% → 20%).")
+    assert "“\\*bold\\*”" in reviews.moves_caption({"LSTM": m(0, "*bold*", 0.7, 0.2)})
+    assert reviews.moves_caption({"LSTM": None}) is None

@@ -7,6 +7,7 @@ text pipeline itself is inside each model (``models.layers``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import keras
@@ -93,19 +94,21 @@ class SentimentReader:
             if answers is not None:
                 self._steps = recurrent.StepProbe(model, answers[..., 0], inputs=ids_in, jit=True)
                 self.steps_model = self._steps.sub
+        # Short texts (prefixes of a review, single sentences) need not be padded to the full
+        # SEQUENCE_LENGTH: the same layers (a chain from the embedding on) are given ids of any length.
+        ids_any = keras.Input(shape=(None,), dtype="int64", name="word_ids")
+        x = ids_any
+        for layer in model.layers[model.layers.index(embedding):]:
+            x = layer(x)
+        any_length = self.any_length_model = keras.Model(ids_any, x)
+        # Not under XLA: XLA compiles once per shape (seconds for a BiLSTM), and short texts have a
+        # new shape for every length; the plain graph takes any shape and was as fast as XLA on
+        # padded shapes (171 ms vs 169-252 ms for a BiLSTM's prefixes of 203 words).
+        self._any_length = CompiledCall(lambda ids: any_length(ids, training=False), (None,), jit=False,
+                                        dtype=tf.int64)
         if self._steps is None:
-            # Prefixes of a review need not be padded to the full SEQUENCE_LENGTH: the same
-            # layers (a chain from the embedding on) are given ids of any length.
-            ids_any = keras.Input(shape=(None,), dtype="int64", name="word_ids")
-            x = ids_any
-            for layer in model.layers[model.layers.index(embedding):]:
-                x = layer(x)
-            prefix_model = self.prefix_model = keras.Model(ids_any, x)
-            # Not under XLA: XLA compiles once per shape (seconds for a BiLSTM), and n prefixes of
-            # n words have a new shape for every review length; the plain graph takes any shape
-            # and was as fast as XLA on padded shapes (171 ms vs 169-252 ms for 203 words).
-            self._prefixes = CompiledCall(lambda ids: prefix_model(ids, training=False), (None,), jit=False,
-                                          dtype=tf.int64)
+            self.prefix_model = any_length
+            self._prefixes = self._any_length
 
     def tokens(self, text: str) -> Tokens:
         ids = np.asarray(self.words_to_ids(as_model_input(text)))[0]
@@ -114,6 +117,14 @@ class SentimentReader:
     def probability(self, texts) -> np.ndarray:
         ids = self.words_to_ids(as_model_input(texts))
         return np.asarray(self._final(ids))[:, 0]
+
+    def short_probability(self, texts) -> np.ndarray:
+        """The same answers as :meth:`probability` for a batch of short texts (sentences), without
+        reading the padding: the ids are cut after the longest text's last word (padding follows
+        the words and is masked, so the answers are unchanged)."""
+        ids = np.asarray(self.words_to_ids(as_model_input(texts)))
+        longest = max(1, int((ids != PAD).sum(axis=1).max()))
+        return np.asarray(self._any_length(ids[:, :longest]))[:, 0]
 
     def trajectory(self, ids: np.ndarray) -> np.ndarray:
         """P(positive) after each of the ``len(ids)`` words; the last one is the final answer.
@@ -134,6 +145,7 @@ class SentimentReader:
     def warm_up(self):
         self.trajectory(np.array([2, 3], np.int64))
         self.probability(["warm up"])
+        self.short_probability(["warm up", "the sentence by sentence view"])
         return self
 
 
@@ -157,3 +169,101 @@ def read_review(readers: dict, review: str) -> dict[str, ReviewReading]:
         tokens = reader.tokens(review)
         out[key] = ReviewReading(tokens, reader.trajectory(tokens.ids))
     return out
+
+
+# -- Which word moved the answer ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """The biggest change of P(positive) from one word to the next in a trajectory."""
+
+    index: int  # the word read (0-based, among the words read) that caused it
+    word: str
+    before: float  # P(positive) after the previous word
+    after: float  # P(positive) after this word
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def flips(trajectory: np.ndarray) -> bool:
+    """Whether the verdict changes while the model reads: P(positive) crosses 0.5 between two
+    consecutive words."""
+    positive = np.asarray(trajectory) > 0.5
+    return bool(len(positive) > 1 and (positive[1:] != positive[:-1]).any())
+
+
+def biggest_move(trajectory: np.ndarray, words: list[str]) -> Move | None:
+    """The word after which P(positive) changed most (the largest |p_t - p_(t-1)|, the first such
+    word on a tie), when the trajectory flips; None when it does not (or has one word: there is
+    no "before" the first word). ``words``: the words read, one per point."""
+    p = np.asarray(trajectory, dtype=np.float64)
+    if len(p) != len(words):
+        raise ValueError(f"{len(p)} points for {len(words)} words")
+    if not flips(p):
+        return None
+    t = int(np.argmax(np.abs(np.diff(p)))) + 1
+    return Move(t, words[t], float(p[t - 1]), float(p[t]))
+
+
+def moves_caption(moves: dict[str, Move | None]) -> str | None:
+    """One line naming the word that moved P(positive) most, for the models (by title) whose
+    verdict flipped; models that agree on the word share it. None when no model flipped.
+
+    "The verdict flips: “not” (word 3) moved P(positive) most for LSTM (62% → 30%) and GRU (60% → 28%);
+    “good” (word 4) for SimpleRNN (45% → 20%)." Words are shown as text, never as Markdown."""
+    groups: dict[tuple[int, str], list[tuple[str, Move]]] = {}
+    for title, move in moves.items():
+        if move is not None:
+            groups.setdefault((move.index, move.word), []).append((title, move))
+    if not groups:
+        return None
+    parts = []
+    for n, ((index, word), members) in enumerate(sorted(groups.items(), key=lambda g: (-len(g[1]), g[0][0]))):
+        shown = [f"{title} ({m.before:.0%} → {m.after:.0%})" for title, m in members]
+        who = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+        verb = " moved P(positive) most for " if n == 0 else " for "
+        parts.append(f"“{_markdown_text(word)}” (word {index + 1}){verb}{who}")
+    return "The verdict flips: " + "; ".join(parts) + "."
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` shown literally in Markdown (a typed word is never markup)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~$<])", r"\\\1", text)
+
+
+# -- Sentence by sentence ----------------------------------------------------------------------------
+
+MAX_SENTENCES = 40  # a longer review is shown up to its 40th sentence
+
+
+@dataclass
+class SentenceVerdicts:
+    sentences: list[str]  # the sentences read (at most MAX_SENTENCES)
+    probabilities: dict  # model key -> P(positive) of each sentence read on its own
+    total: int  # sentences in the review
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.sentences)
+
+    def disputed(self) -> list[int]:
+        """The sentences (indices) some models read as positive and others as negative."""
+        if not self.probabilities:
+            return []
+        positive = np.stack([np.asarray(p) > 0.5 for p in self.probabilities.values()])
+        return [int(i) for i in np.flatnonzero(positive.any(axis=0) & ~positive.all(axis=0))]
+
+
+def sentence_verdicts(readers: dict, review: str) -> SentenceVerdicts:
+    """Every model's P(positive) for each sentence of ``review`` read on its own (sentences as
+    ``data.sentences`` cuts them): one call per model for all the sentences."""
+    from data.sentences import split_sentences
+
+    every = split_sentences(review)
+    sentences = every[:MAX_SENTENCES]
+    out = {key: (reader.short_probability(sentences) if sentences else np.zeros(0, np.float32))
+           for key, reader in readers.items()}
+    return SentenceVerdicts(sentences, out, len(every))

@@ -213,17 +213,20 @@ class Evaluation:
 
     keys: tuple[str, ...]
     family: str = "evaluation"
+    on: str | None = None  # a catalog task that measures these models (its test set); None: their own
 
     def validate(self) -> Evaluation:
         for key in self.keys:
             registry.get(key)
+        if self.on is not None:
+            catalog.get(self.on)
         return self
 
     def describe(self) -> str:
-        return f"evaluate {', '.join(self.keys)} on the full test set"
+        return f"evaluate {', '.join(self.keys)} on the full test set" + (f" of {self.on}" if self.on else "")
 
     def as_dict(self) -> dict:
-        return {"keys": list(self.keys)}
+        return {"keys": list(self.keys), "on": self.on}
 
     def run(self, key: str, title: str | None, job) -> tuple[dict, dict | None, bytes | None]:
         from data import catalog
@@ -238,12 +241,13 @@ class Evaluation:
                 break
             job._event("batch", epoch=1, batch=i + 1, progress=i / len(self.keys), model=model_key)
             spec = registry.get(model_key)
+            test_task = self.on or spec.dataset
             try:
-                if spec.dataset not in tests:  # the test set as the models take it (scaled, like training)
-                    tests[spec.dataset] = loop.load_dataset(spec.dataset)
-                data = tests[spec.dataset]
+                if test_task not in tests:  # the test set as the models take it (scaled, like training)
+                    tests[test_task] = loop.load_dataset(test_task)
+                data = tests[test_task]
                 result = loop.evaluate(store.load_pretrained(model_key), data.x_test, data.y_test, spec.task,
-                                       catalog.get(spec.dataset).num_classes)
+                                       catalog.get(test_task).num_classes)
             except (DataUnavailable, store.ModelUnavailable, OSError) as error:
                 evaluations[model_key] = {"error": str(error)}
                 continue

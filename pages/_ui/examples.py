@@ -12,5 +12,15 @@ REVIEWS = {
              "ending is a mess.",
 }
 
+# Negation pairs for the Review page: the same everyday sentence both ways round. Each is a pair of
+# tests/data/negation.tsv (a test checks it), the suite the models are scored on.
+NEGATION_PAIRS = [
+    ("The food was good.", "The food wasn't good."),
+    ("This is bad.", "This is not bad at all."),
+    ("The movie was terrible.", "The movie wasn't terrible."),
+    ("I loved it.", "I didn't love it."),
+    ("It couldn't have been better.", "It could have been better."),
+]
+
 # The review the Gates page starts with.
 GATES_REVIEW = "The film was not good at all, but the actors were great and I loved the music."

@@ -1,4 +1,5 @@
-"""Type a review in real Chromium: the verdicts and the word-by-word chart appear."""
+"""Type a review in real Chromium: the verdicts, the word-by-word chart and the sentence-by-sentence
+chart appear."""
 
 import pytest
 
@@ -11,7 +12,7 @@ def test_typed_review_gets_verdicts_and_a_trajectory():
     with running_app() as url, browser_page() as page:
         page.goto(url + "/review")
         wait_for_app(page)
-        box = page.get_by_role("textbox", name="Your review")
+        box = page.get_by_role("textbox", name="Your review")  # not its help button
         box.wait_for(timeout=90_000)
         box.fill("The first half was good, but the ending was not good at all. Boring.")
         box.press("Control+Enter")
@@ -24,5 +25,12 @@ def test_typed_review_gets_verdicts_and_a_trajectory():
         chart = page.locator('[data-testid="stVegaLiteChart"]').first
         chart.wait_for(timeout=30_000)
         chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        # Two sentences: each one's verdict per model, as a second chart under its heading (the
+        # default example's chart was there before: wait until nothing on the page is stale).
+        page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+        page.get_by_text("Sentence by sentence").first.wait_for(timeout=30_000)
+        sentence_chart = page.locator('[data-testid="stVegaLiteChart"]').nth(1)
+        sentence_chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stCaptionContainer"]').filter(has_text="trained on").count() >= 1
         assert page.locator('[data-testid="stException"]').count() == 0
         page.screenshot(path=ARTIFACTS / "review.png", full_page=True)

@@ -97,3 +97,28 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_wo
     lines = base.mark_line(point=few, strokeWidth=2.5)
     middle = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(y="y:Q")
     return styled((middle + lines).properties(height=340))
+
+
+def sentence_verdicts(sentences: list[str], probabilities: dict[str, np.ndarray], label_chars: int = 48) -> alt.Chart:
+    """Each sentence read on its own: one row per sentence (in reading order), one dot per model at
+    its P(positive); the dashed 50% line splits negative (left) from positive (right)."""
+    labels = []
+    for i, sentence in enumerate(sentences):
+        short = sentence if len(sentence) <= label_chars else sentence[:label_chars - 1].rstrip() + "…"
+        labels.append(f"{i + 1}. {short}")
+    rows = [{"model": model, "sentence": labels[i], "text": sentences[i], "P(positive)": float(p),
+             "verdict": "positive" if p > 0.5 else "negative"}
+            for model, values in probabilities.items() for i, p in enumerate(values)]
+    data = pd.DataFrame(rows, columns=["model", "sentence", "text", "P(positive)", "verdict"])
+    # A shaded background layer squeezed the rows into one line in Streamlit's renderer: dots and
+    # the 50% rule only.
+    middle = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
+    dots = alt.Chart(data).mark_point(filled=True, size=140, opacity=0.9).encode(
+        x=alt.X("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
+                title="P(positive) of each sentence read on its own: ← negative · positive →"),
+        y=alt.Y("sentence:N", sort=labels, title=None, axis=alt.Axis(labelLimit=340)),
+        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10")),
+        shape=alt.Shape("model:N", title="model"),
+        tooltip=["model", "text", "verdict", alt.Tooltip("P(positive):Q", format=".1%")],
+    )
+    return styled((middle + dots).properties(height=36 * len(sentences) + 50))
