@@ -8,8 +8,9 @@ from benchmarks.chromium import ARTIFACTS, browser_page, running_app, wait_for_a
 pytestmark = pytest.mark.browser
 
 
-def test_clicking_a_confusion_cell_shows_the_digits_behind_it(mnist_path):
-    with running_app() as url, browser_page(height=3000) as page:
+@pytest.mark.parametrize("width", [1280, 1920])  # a projector; a wide screen (the page zoomed 1.3x)
+def test_clicking_a_confusion_cell_shows_the_digits_behind_it(mnist_path, width):
+    with running_app() as url, browser_page(width=width, height=3000) as page:
         page.goto(url + "/compare")
         page.get_by_text("Confusion matrices").wait_for(timeout=90_000)
         wait_for_app(page)
@@ -25,8 +26,13 @@ def test_clicking_a_confusion_cell_shows_the_digits_behind_it(mnist_path):
         assert "True 4, predicted 9" in heading
         digits = page.locator('[data-testid="stImage"] img')
         assert digits.count() >= 1
+        # Each example card keeps room for its digit and its words (the trial saw ~25 px cards).
+        card = page.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]').filter(
+            has=digits.first).last
+        assert digits.first.bounding_box()["width"] >= 40
+        assert card.bounding_box()["width"] >= 150
         assert page.locator('[data-testid="stException"]').count() == 0
-        page.screenshot(path=ARTIFACTS / "compare_cell.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / f"compare_cell_{width}.png", full_page=True)
 
 
 def test_a_tiny_run_grows_its_curve_and_finishes(mnist_path):
