@@ -77,14 +77,14 @@ with st.container(key=layout.REVIEW_INPUT):  # while its text is not yet read, t
 truth = st.session_state.get("review_truth")
 if truth and truth[0] is not None:
     st.caption(f"Real test review #{truth[0]} — its true label: **{'positive' if truth[1] else 'negative'}**")
-read_col, examples_col, random_col = st.columns([0.8, 3, 1.3], vertical_alignment="bottom")
+read_col, random_col = st.columns([1, 2.5], vertical_alignment="bottom")
 with read_col:  # a click commits the text box (the browser only sends it on Ctrl+Enter or leaving it)
     st.button("Read it", icon=":material/play_arrow:", type="primary", key="read_review")
-with examples_col:
-    st.pills("Or try an example", list(examples.REVIEWS), key="review_example", on_change=use_example)
 with random_col:
     st.button("A random real test review", icon=":material/casino:", on_click=use_random_review,
               key="random_review")
+# The pills span the page's width (in a column a phone cut the last one off).
+st.pills("Or try an example", list(examples.REVIEWS), key="review_example", on_change=use_example)
 st.pills("Negation pairs: the same sentence both ways round", [s for pair in examples.NEGATION_PAIRS for s in pair],
          key="review_negation", on_change=use_negation_example,
          help="Try both sentences of a pair: a model reads negation only when it gets both right.")

@@ -43,6 +43,10 @@ STYLESHEET = f"""
 /* A chart wider than a phone (a grid of confusion matrices) scrolls inside its box; the page
    itself never scrolls sideways. */
 [data-testid="stVegaLiteChart"] {{ max-width: 100%; overflow-x: auto; }}
+/* A long pill label (a course recipe) wraps onto two lines instead of ending in "…". */
+[data-testid="stButtonGroup"] button {{ max-width: 100%; height: auto; }}
+[data-testid="stButtonGroup"] button * {{ white-space: normal !important; text-overflow: clip !important;
+                                          overflow: visible !important; }}
 /* Everything needs a finger, not hover: bigger pills and radio targets on touch screens. */
 @media (pointer: coarse) {{
   [data-testid="stRadio"] label, [data-testid="stButtonGroup"] button {{ min-height: 2.4rem; }}

@@ -186,3 +186,17 @@ def test_compare_and_gates_fit(app_url, browser, width):
     label = page.locator('[data-testid="stSlider"]').filter(has_text="Time step").first.inner_text()
     assert "(t)" not in label
     page.context.close()
+
+
+def test_long_pill_labels_wrap_on_a_phone(app_url, browser):
+    """The Train page's course recipes on a 390 px phone: every label reads in full (the trial
+    saw "…until conve…")."""
+    page = open_page(browser, app_url + "/train", 390, touch=True)
+    wait_until_drawn(page, '[data-testid="stButtonGroup"] button', 9)
+    pills = page.locator('[data-testid="stButtonGroup"] button')
+    assert pills.count() >= 9
+    for i in range(pills.count()):
+        text, cut = pills.nth(i).evaluate(
+            "e => [e.innerText.trim(), [e, ...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)]")
+        assert not cut, f"the pill {text!r} is cut on a phone"
+    page.context.close()

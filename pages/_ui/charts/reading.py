@@ -91,7 +91,7 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_wo
         y=alt.Y("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                 title="P(positive)"),
         color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10"),
-                        legend=alt.Legend(orient="top")),  # beside the plot it took a phone's width
+                        legend=alt.Legend(orient="top", columns=2)),  # beside the plot: a phone's width
         tooltip=["model", "step", "word", alt.Tooltip("P(positive):Q", format=".1%")],
     )
     lines = base.mark_line(point=few, strokeWidth=2.5)
