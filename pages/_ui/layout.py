@@ -25,39 +25,41 @@ NARROWEST_COLUMN = "15rem"  # below this a column moves to the next row (Streaml
 WIDE_SCREEN = 1600  # px: from here on (1920 projectors, big monitors) type and canvas grow
 WIDE_SCREEN_ZOOM = 1.3  # 1920 px then lays out like ~1480 px: the 280 px canvas shows as 364 px
 
-STYLESHEET = f"""
+# A plain constant (tests/test_security.py: st.html only ever renders our own constant text);
+# tests/test_layout.py checks it names the keys and sizes above.
+STYLESHEET = """
 <style>
 /* A column narrower than it can show moves to the next row instead of being cut. */
-[data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ min-width: min(100%, {NARROWEST_COLUMN}); }}
-[data-testid="stColumn"]:has(.st-key-{CANVAS_BLOCK}) {{ min-width: min(100%, 300px); }}
-[data-testid="stColumn"]:has(.st-key-{ANSWER_BLOCK}) {{ min-width: min(100%, 12rem); }}
-.st-key-{VERDICTS} [data-testid="stColumn"] {{ min-width: min(100%, 11.5rem); }}
-.st-key-{VERDICTS} [data-testid="stMetricValue"] > div {{ overflow: visible; text-overflow: clip; }}
+[data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: min(100%, 15rem); }
+[data-testid="stColumn"]:has(.st-key-canvas_block) { min-width: min(100%, 300px); }
+[data-testid="stColumn"]:has(.st-key-answer_block) { min-width: min(100%, 12rem); }
+.st-key-verdicts [data-testid="stColumn"] { min-width: min(100%, 11.5rem); }
+.st-key-verdicts [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
 /* Equations never cut: a long one shrinks to its column (and scrolls only as a last resort). */
-.katex-display {{ overflow-x: auto; overflow-y: hidden; padding: 2px 0; }}
-.st-key-{EQUATIONS} .katex {{ font-size: 1.05em; }}
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
+.st-key-equations .katex { font-size: 1.05em; }
 /* Streamlit shows "Press Ctrl+Enter to apply" while a text box holds text it has not sent yet:
    until then the verdicts on screen are the old text's, so they fade. */
-.stMain:has(.st-key-{REVIEW_INPUT} [data-testid="InputInstructions"]:not(:empty))
-  :is(.st-key-{REVIEW_RESULTS}, .st-key-{REVIEW_RESULTS} ~ *) {{ opacity: 0.35; transition: opacity 0.2s; }}
+.stMain:has(.st-key-review_input [data-testid="InputInstructions"]:not(:empty))
+  :is(.st-key-review_results, .st-key-review_results ~ *) { opacity: 0.35; transition: opacity 0.2s; }
 /* A chart wider than a phone (a grid of confusion matrices) scrolls inside its box; the page
    itself never scrolls sideways. */
-[data-testid="stVegaLiteChart"] {{ max-width: 100%; overflow-x: auto; }}
+[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
 /* A long pill label (a course recipe) wraps onto two lines instead of ending in "…". */
-[data-testid="stButtonGroup"] button {{ max-width: 100%; height: auto; }}
-[data-testid="stButtonGroup"] button * {{ white-space: normal !important; text-overflow: clip !important;
-                                          overflow: visible !important; }}
+[data-testid="stButtonGroup"] button { max-width: 100%; height: auto; }
+[data-testid="stButtonGroup"] button * { white-space: normal !important; text-overflow: clip !important;
+                                          overflow: visible !important; }
 /* Everything needs a finger, not hover: bigger pills and radio targets on touch screens. */
-@media (pointer: coarse) {{
-  [data-testid="stRadio"] label, [data-testid="stButtonGroup"] button {{ min-height: 2.4rem; }}
-}}
+@media (pointer: coarse) {
+  [data-testid="stRadio"] label, [data-testid="stButtonGroup"] button { min-height: 2.4rem; }
+}
 /* The screen at the front of the room: everything in the page grows together, type, canvas,
    matrix cells, charts and answers (Streamlit sizes its text in px, so a root font size would not
    do it; CSS zoom does, and the canvas still puts the ink where the pointer is). */
-@media (min-width: {WIDE_SCREEN}px) {{
-  .stMainBlockContainer {{ zoom: {WIDE_SCREEN_ZOOM}; }}
-  [data-testid="stSidebarContent"] {{ zoom: 1.15; }}
-}}
+@media (min-width: 1600px) {
+  .stMainBlockContainer { zoom: 1.3; }
+  [data-testid="stSidebarContent"] { zoom: 1.15; }
+}
 </style>
 """
 
