@@ -142,7 +142,7 @@ async def record_templates(browser, url: str) -> dict:
 
     sent.clear()
     await page.goto(url + "/review", timeout=180_000)
-    text_box = page.get_by_label("Your review")
+    text_box = page.get_by_role("textbox", name="Your review")
     await text_box.wait_for(timeout=180_000)
     await wait_idle(page)
     review_open = reruns()[0]
