@@ -100,7 +100,7 @@ def digit_lab():
             else:
                 st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
         else:
-            probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
+            probabilities = model_cache.ensemble(ready)(prepared.image)
             answer(models, probabilities, note)
     with middle:
         st.subheader("What the models see")
