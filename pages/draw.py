@@ -104,16 +104,17 @@ def digit_lab():
             answer(models, probabilities, note)
     with middle:
         st.subheader("What the models see")
+        with st.container(key=layout.PIXELATED):  # sent as 28×28, enlarged by the browser
+            st.image(np.zeros((28, 28), np.float32) if prepared is None else prepared.image,
+                     width=28 * ENLARGE, clamp=True)
         if prepared is None:
-            st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
             st.caption("28×28 pixels, ink bright on black, like MNIST.")
             return
-        st.image(digits.enlarge(prepared.image, ENLARGE), width=28 * ENLARGE, clamp=True)
         st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
                    "of 28×28 — exactly how MNIST was made."
                    + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
     with right:  # below the answer, so it stays next to the canvas
-        classroom.send_drawing_to_board(classroom.digit_png(prepared.image), classroom.digit_answers(probabilities))
+        classroom.send_drawing_to_board(prepared.image, classroom.digit_answers(probabilities))
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
@@ -165,7 +166,9 @@ def inside_views(ready: dict, image28: np.ndarray):
             for name, fmap in maps.items():
                 h, w, c = fmap.shape
                 st.markdown(f"**{name}** — {c} filters, each map {h}×{w} (bright = strong response)")
-                st.image(features.mosaic(fmap, columns=16 if c > 32 else 8, scale=max(3, 96 // h)))
+                tiles = features.mosaic(fmap, columns=16 if c > 32 else 8, scale=1)  # enlarged by the browser
+                with st.container(key=f"{layout.PIXELATED}_{key}_{name}"):
+                    st.image(tiles, width=tiles.shape[1] * max(3, 96 // h))
     with tab_rnn:
         if not rnn_keys:
             st.info("No recurrent model is loaded.")
