@@ -4,7 +4,9 @@ Streamlit runs every session's script in a thread of one process. When thirty st
 once, thirty single-input calls each pay the whole call overhead (and queue on the model's lock
 one after the other). A :class:`DynamicBatcher` lets the first caller wait a few milliseconds
 (``window_s``) for others; whoever arrived in that window goes to the model in ONE call, and
-each caller gets back exactly its own rows. A lone caller waits at most the window.
+each caller gets back exactly its own rows. A lone caller waits at most the window, and not at
+all when nobody else asked in the last ``busy_s``: one student drawing alone pays nothing. While
+a batch is in the model, newcomers queue and go together as the next batch.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 WINDOW_S = 0.003  # a few milliseconds: small next to a stroke's ~100 ms, long enough to gather a class
+BUSY_S = 0.25  # wait for company only when another request came this recently: alone, no wait at all
 MAX_BATCH = 64
 
 
@@ -43,9 +46,12 @@ class DynamicBatcher:
     thread at a time (the batch's leader) runs ``fn``, so ``fn`` needs no lock of its own.
     """
 
-    def __init__(self, fn: Callable, window_s: float = WINDOW_S, max_batch: int = MAX_BATCH):
+    def __init__(self, fn: Callable, window_s: float = WINDOW_S, max_batch: int = MAX_BATCH,
+                 busy_s: float = BUSY_S):
         self.fn = fn
         self.window_s = window_s
+        self.busy_s = busy_s
+        self._last_arrival = float("-inf")
         self.max_batch = max_batch
         self._pending: list[_Request] = []
         self._lock = threading.Lock()
@@ -57,23 +63,26 @@ class DynamicBatcher:
 
     def __call__(self, x) -> np.ndarray | list[np.ndarray]:
         request = _Request(np.asarray(x))
+        now = time.perf_counter()
         with self._lock:
             self._pending.append(request)
             self._arrived.notify_all()
             lead = not self._leader
             if lead:
                 self._leader = True
+            busy = now - self._last_arrival < self.busy_s
+            self._last_arrival = now
         if lead:
-            self._lead()
+            self._lead(self.window_s if busy else 0.0)
         request.done.wait()
         if request.error is not None:
             raise request.error
         return request.result
 
-    def _lead(self) -> None:
-        """Gather for the window (or until the batch is full); then, once the model is free, take
+    def _lead(self, window_s: float) -> None:
+        """Gather for ``window_s`` (or until the batch is full); then, once the model is free, take
         everyone who has arrived so far (a busy model makes the next batch bigger, not later)."""
-        deadline = time.perf_counter() + self.window_s
+        deadline = time.perf_counter() + window_s
         with self._lock:
             while sum(len(r.x) for r in self._pending) < self.max_batch:
                 left = deadline - time.perf_counter()
