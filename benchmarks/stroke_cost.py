@@ -221,7 +221,7 @@ SHAPES = [  # strokes in canvas pixels: a 1, a 7, an L, a slanted 1, a Z, ...
 ]
 
 
-async def round_trips(browser, url: str, n: int) -> tuple[list[float], int]:
+async def round_trips(browser, url: str, n: int) -> tuple[list[float], list[float], list[float], int]:
     """Mouse-up on the canvas → the CNN's answer on screen, ``n`` times (the canvas cleared between)."""
     from benchmarks.load import wait_idle
 
@@ -231,7 +231,27 @@ async def round_trips(browser, url: str, n: int) -> tuple[list[float], int]:
     await canvas.wait_for(timeout=180_000)
     await wait_idle(page)
     answer = page.locator('[data-testid="stMetric"]')
-    times, misses, i = [], 0, 0
+    sent: list[float] = []  # when the page sent a message to the server (the canvas's new drawing)
+    finished: list[float] = []  # when the server's "script finished" reached the page
+
+    def on_frame(payload):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            msg.ParseFromString(payload)
+            if msg.WhichOneof("type") == "script_finished":
+                finished.append(time.perf_counter())
+
+    def watch(ws):
+        ws.on("framesent", lambda _: sent.append(time.perf_counter()))
+        ws.on("framereceived", on_frame)
+
+    page.on("websocket", watch)
+    await page.reload()  # so the websocket is watched from its start
+    await canvas.wait_for(timeout=180_000)
+    await wait_idle(page)
+    times, to_send, to_finished, misses, i = [], [], [], 0, 0
     while len(times) < n and misses < n:  # the first stroke warms the session up and is not counted
         if await answer.count():
             await page.get_by_role("button", name="Clear").click()
@@ -254,10 +274,12 @@ async def round_trips(browser, url: str, n: int) -> tuple[list[float], int]:
             continue
         if i:
             times.append(time.perf_counter() - start)
+            to_send.append(next((t for t in sent if t >= start), start) - start)
+            to_finished.append(next((t for t in finished if t >= start), float("nan")) - start)
         i += 1
         await wait_idle(page)
     await page.close()
-    return times, misses
+    return times, to_send, to_finished, misses
 
 
 async def drawers(url: str, template: tuple, students: int, strokes: int,
@@ -317,11 +339,13 @@ async def measure(strokes: int, students: int, think: float, roundtrips: int) ->
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             templates = await record_templates(browser, url)  # also warms every model up
             if roundtrips:
-                times, misses = await round_trips(browser, url, roundtrips)
-                times = np.array(times) * 1000
+                times, to_send, to_finished, misses = await round_trips(browser, url, roundtrips)
+                times, to_send, to_finished = (np.array(a) * 1000 for a in (times, to_send, to_finished))
                 result["chromium_round_trip_ms"] = {"n": len(times), "lost_strokes": misses,
                                                     "median": round(float(np.median(times)), 1),
                                                     "p95": round(float(np.percentile(times, 95)), 1),
+                                                    "sent_median": round(float(np.median(to_send)), 1),
+                                                    "finished_median": round(float(np.nanmedian(to_finished)), 1),
                                                     "all": [round(float(t), 1) for t in times]}
             await browser.close()
         time.sleep(0.5)
@@ -358,7 +382,9 @@ def print_table(result: dict) -> None:
           f" errors {len(result['errors'])}")
     if "chromium_round_trip_ms" in result:
         rt = result["chromium_round_trip_ms"]
-        print(f"Chromium mouse-up → CNN answer on screen: median {rt['median']} ms, p95 {rt['p95']} ms (n={rt['n']})")
+        print(f"Chromium mouse-up → CNN answer on screen: median {rt['median']} ms, p95 {rt['p95']} ms (n={rt['n']});"
+              f" mouse-up → the drawing sent: median {rt.get('sent_median')} ms,"
+              f" → the run's end received: median {rt.get('finished_median')} ms")
 
 
 def main() -> None:
