@@ -44,6 +44,7 @@ PROBABILITIES = "models: predict_each (digit + pen)"  # the class probabilities 
 _local = threading.local()
 _wire = {"messages": 0, "bytes": 0, "wall_s": 0.0}  # serialisation on the event loop (all sessions)
 _wire_lock = threading.Lock()
+_ensembles: list = []  # the compiled.Ensemble objects made, for their batchers' counts
 
 
 def _timed(label: str, fn):
@@ -132,7 +133,10 @@ def install_timers(log_path: str) -> None:
         while True:
             time.sleep(0.25)
             with _wire_lock:
-                Path(log_path + ".wire").write_text(json.dumps(_wire))
+                batchers = [b for e in list(_ensembles) for b in e.batchers]
+                record = {**_wire, "model_calls": sum(b.calls for b in batchers),
+                          "predictions": sum(b.batched for b in batchers)}
+                Path(log_path + ".wire").write_text(json.dumps(record))
 
     threading.Thread(target=dump_wire, daemon=True).start()
 
@@ -156,6 +160,13 @@ def _wrap_pieces() -> None:
     _patch(compiled, "predict_each", PROBABILITIES)
     if hasattr(compiled, "Ensemble"):  # the models of a request in one batched call
         _patch(compiled.Ensemble, "__call__", PROBABILITIES)
+        made = compiled.Ensemble.__init__
+
+        def keep(self, *args, **kwargs):
+            made(self, *args, **kwargs)
+            _ensembles.append(self)
+
+        compiled.Ensemble.__init__ = keep
     _patch(features.FeatureMaps, "__call__", "models: feature maps")
     _patch(recurrent.HiddenStates, "__call__", "models: hidden states")
     _patch(pen.PenReader, "replay", "models: pen replay")
@@ -321,7 +332,7 @@ def wire(path: Path) -> dict:
     try:
         return json.loads(Path(str(path) + ".wire").read_text())
     except (OSError, ValueError):
-        return {"messages": 0, "bytes": 0, "wall_s": 0.0}
+        return {"messages": 0, "bytes": 0, "wall_s": 0.0, "model_calls": 0, "predictions": 0}
 
 
 async def measure(strokes: int, students: int, think: float, roundtrips: int) -> dict:
@@ -362,6 +373,9 @@ async def measure(strokes: int, students: int, think: float, roundtrips: int) ->
     result["wire_per_run"] = {"messages": round((after["messages"] - before["messages"]) / n, 1),
                               "kB": round((after["bytes"] - before["bytes"]) / n / 1000, 1),
                               "serialise_ms": round((after["wall_s"] - before["wall_s"]) / n * 1000, 2)}
+    if after.get("predictions"):  # the batcher: how many model calls the students' predictions took
+        result["batching"] = {"predictions": after["predictions"] - before.get("predictions", 0),
+                              "model_calls": after["model_calls"] - before.get("model_calls", 0)}
     result["load_average"] = os.getloadavg()
     return result
 
@@ -377,6 +391,9 @@ def print_table(result: dict) -> None:
           f"   (p95 wall {per['run_wall_ms']['p95']} ms)")
     w = result["wire_per_run"]
     print(f"wire per run: {w['messages']} messages, {w['kB']} kB, serialised in {w['serialise_ms']} ms (event loop)")
+    if "batching" in result:
+        b = result["batching"]
+        print(f"batched predictions (digit and pen ensembles): {b['predictions']} in {b['model_calls']} model calls")
     lat = result["latency_ms"]
     print(f"message → script finished: median {lat['median']} ms, p95 {lat['p95']} ms, max {lat['max']} ms;"
           f" errors {len(result['errors'])}")
