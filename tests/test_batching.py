@@ -90,6 +90,22 @@ def test_a_caller_alone_on_a_quiet_server_does_not_wait_at_all():
     assert max(took) < 0.1, took
 
 
+def test_more_callers_than_a_batch_go_in_several_calls_of_compiled_sizes():
+    seen = []
+
+    def model(x):
+        seen.append(len(x))
+        time.sleep(0.05)  # busy: everyone else queues meanwhile
+        return x * 3.0
+
+    batcher = DynamicBatcher(model, window_s=0.01, max_batch=4, busy_s=60.0)
+    results = _in_threads(11, lambda i: batcher(np.full((1, 2), float(i))))
+    for i, r in enumerate(results):
+        np.testing.assert_array_equal(r, np.full((1, 2), 3.0 * i))
+    assert max(seen) <= 4 and set(seen) <= set(batcher.sizes()), seen
+    assert batcher.sizes() == [1, 2, 4]
+
+
 def test_a_full_batch_does_not_wait_for_the_window():
     batcher = DynamicBatcher(lambda x: x, window_s=5.0, max_batch=4, busy_s=60.0)
     batcher(np.zeros((4, 1)))  # a full batch on its own: no wait either
@@ -137,7 +153,7 @@ def tiny_models():
 def test_ensemble_across_threads_equals_each_model_alone(tiny_models):
     from models.probes import compiled
 
-    ensemble = compiled.Ensemble(tiny_models, window_s=0.05).warm_up(largest=16)
+    ensemble = compiled.Ensemble(tiny_models, window_s=0.05).warm_up()
     rng = np.random.default_rng(1)
     inputs = rng.normal(size=(10, 6, 4)).astype(np.float32)
     results = _in_threads(10, lambda i: ensemble(inputs[i]))

@@ -19,7 +19,7 @@ import numpy as np
 
 WINDOW_S = 0.003  # a few milliseconds: small next to a stroke's ~100 ms, long enough to gather a class
 BUSY_S = 0.25  # wait for company only when another request came this recently: alone, no wait at all
-MAX_BATCH = 64
+MAX_BATCH = 8  # rows per model call: 20 strokes a second rarely queue more; more go in several calls
 
 
 def bucket(n: int) -> int:
@@ -57,7 +57,7 @@ class DynamicBatcher:
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._leader = False  # someone is gathering a batch
-        self._model = threading.Lock()  # one batch in the model at a time
+        self.model_lock = threading.Lock()  # one batch in the model at a time
         self.calls = 0  # batches sent to the model (for tests and benchmarks)
         self.batched = 0  # requests served
 
@@ -89,11 +89,22 @@ class DynamicBatcher:
                 if left <= 0:
                     break
                 self._arrived.wait(left)
-        with self._model:
+        with self.model_lock:
             with self._lock:
-                batch, self._pending = self._pending, []
+                waiting, self._pending = self._pending, []
                 self._leader = False  # the next caller gathers the next batch while this one runs
+            batch, rows = [], 0
+            for request in waiting:  # in calls of at most max_batch rows (a handful of compiled shapes)
+                if batch and rows + len(request.x) > self.max_batch:
+                    self._run(batch)
+                    batch, rows = [], 0
+                batch.append(request)
+                rows += len(request.x)
             self._run(batch)
+
+    def sizes(self) -> list[int]:
+        """The batch sizes ``fn`` is called with (single requests of at most ``max_batch`` rows)."""
+        return [1 << i for i in range(bucket(self.max_batch).bit_length())]
 
     def _run(self, batch: list[_Request]) -> None:
         sizes = [len(r.x) for r in batch]

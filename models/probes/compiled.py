@@ -88,16 +88,12 @@ class Ensemble:
     def batchers(self) -> list:
         return [batcher for _, _, batcher in self._groups]
 
-    def warm_up(self, largest: int = 32):
-        """Compile every batch size a class can produce (1, 2, 4, ... ``largest``) now, not on a
-        student's stroke."""
-        from models.probes.batching import bucket
-
+    def warm_up(self):
+        """Compile every batch size the batchers send (1, 2, 4 … their ``max_batch``) now, not
+        on a student's stroke."""
         for _, shape, batcher in self._groups:
-            size = 1
-            while size <= bucket(largest):
+            for size in batcher.sizes():
                 batcher.fn(np.zeros((size, *shape), np.float32))
-                size *= 2
         return self
 
 
