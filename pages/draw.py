@@ -16,6 +16,8 @@ TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
 CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224
+CONV_TAB = ":material/grid_view: CNN feature maps"
+RNN_TAB = ":material/replay: Recurrent memory, row by row"
 
 st.title(":material/draw: Draw a digit")
 st.caption("Four networks read the same 28×28 picture. Draw with a mouse or a finger, upload a photo, "
@@ -100,20 +102,21 @@ def digit_lab():
             else:
                 st.info("No ink found: the picture is blank (or has no contrast). Draw or upload a digit.")
         else:
-            probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, prepared.image)
+            probabilities = model_cache.ensemble(ready)(prepared.image)
             answer(models, probabilities, note)
     with middle:
         st.subheader("What the models see")
+        with st.container(key=layout.PIXELATED):  # sent as 28×28, enlarged by the browser
+            st.image(np.zeros((28, 28), np.float32) if prepared is None else prepared.image,
+                     width=28 * ENLARGE, clamp=True)
         if prepared is None:
-            st.image(np.zeros((28 * ENLARGE, 28 * ENLARGE), np.float32), width=28 * ENLARGE, clamp=True)
             st.caption("28×28 pixels, ink bright on black, like MNIST.")
             return
-        st.image(digits.enlarge(prepared.image, ENLARGE), width=28 * ENLARGE, clamp=True)
         st.caption("Cropped to the ink, longer side scaled to 20 px, centre of mass at the centre "
                    "of 28×28 — exactly how MNIST was made."
                    + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
     with right:  # below the answer, so it stays next to the canvas
-        classroom.send_drawing_to_board(classroom.digit_png(prepared.image), classroom.digit_answers(probabilities))
+        classroom.send_drawing_to_board(prepared.image, classroom.digit_answers(probabilities))
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
@@ -152,45 +155,62 @@ def inside_views(ready: dict, image28: np.ndarray):
 
     conv_keys = [k for k, m in ready.items() if features.conv_layers(m.runner.model)]
     rnn_keys = [k for k, m in ready.items() if recurrent.recurrent_layers(m.runner.model)]
-    tab_conv, tab_rnn = st.tabs([":material/grid_view: CNN feature maps",
-                                 ":material/replay: Recurrent memory, row by row"])
+    # Only the open tab runs (and is sent): a stroke computes and draws one view, not both.
+    tab_conv, tab_rnn = st.tabs([CONV_TAB, RNN_TAB], key="inside_view", on_change="rerun")
     with tab_conv:
-        if not conv_keys:
-            st.info("No convolutional model is loaded.")
-        for key in conv_keys:
-            maps = model_cache.feature_maps(key)(image28)
-            st.markdown(" ".join(equations.CONV2D_TEXT.split("\n")))
-            for eq in equations.CONV2D:
-                st.latex(eq)
-            for name, fmap in maps.items():
-                h, w, c = fmap.shape
-                st.markdown(f"**{name}** — {c} filters, each map {h}×{w} (bright = strong response)")
-                st.image(features.mosaic(fmap, columns=16 if c > 32 else 8, scale=max(3, 96 // h)))
+        if tab_conv.open is not False:  # None: AppTest without tab state runs both
+            feature_map_view(conv_keys, image28)
     with tab_rnn:
-        if not rnn_keys:
-            st.info("No recurrent model is loaded.")
-            return
-        titles = {k: ready[k].spec.title for k in rnn_keys}
-        key = st.radio("Model", rnn_keys, format_func=titles.get, horizontal=True, key="rnn_view")
-        trace = model_cache.hidden_states(key)(image28)
-        chart_col, eq_col = st.columns([1.6, 1], gap="large")
-        with chart_col:
-            st.markdown(f"**Hidden state $h_t$ of `{trace.layer_name}`** after each of the 28 rows "
-                        f"({trace.hidden.shape[1]} units; red positive, blue negative)")
-            st.vega_lite_chart(*charts.state_heatmap(trace.hidden, "row", "h"))
-            if trace.probabilities is not None:
-                st.markdown("**What the model would answer after reading only rows 1…t**")
-                st.vega_lite_chart(*charts.readout_lines(trace.probabilities, list(TASK.class_names), "row"))
-        with eq_col:
-            st.markdown(f"**{trace.layer_type}**, one step per image row: $x_t$ is the 28 pixels of row $t$.")
-            for eq in equations.RECURRENT.get(trace.layer_type, []):
-                st.latex(eq)
-            if trace.probabilities is not None:
-                st.latex(equations.SOFTMAX_READOUT)
-            st.markdown(equations.RECURRENT_TEXT.get(trace.layer_type, ""))
-            if trace.layer_type == "LSTM" and st.button("Watch its gates on this digit, step by step",
-                                                        icon=":material/tune:", key="open_gates"):
-                navigation.open_gate_view(navigation.GateRequest(key, image=image28))  # the gates page, on this input
+        if tab_rnn.open is not False:
+            memory_view(ready, rnn_keys, image28)
+
+
+def feature_map_view(conv_keys: list[str], image28: np.ndarray) -> None:
+    from models.probes import features
+
+    if not conv_keys:
+        st.info("No convolutional model is loaded.")
+    for key in conv_keys:
+        maps = model_cache.feature_maps(key)(image28)
+        st.markdown(" ".join(equations.CONV2D_TEXT.split("\n")))
+        for eq in equations.CONV2D:
+            st.latex(eq)
+        for name, fmap in maps.items():
+            h, w, c = fmap.shape
+            st.markdown(f"**{name}** — {c} filters, each map {h}×{w} (bright = strong response)")
+            tiles = features.mosaic(fmap, columns=16 if c > 32 else 8, scale=1)  # enlarged by the browser
+            with st.container(key=f"{layout.PIXELATED}_{key}_{name}"):
+                st.image(tiles, width=tiles.shape[1] * max(3, 96 // h))
+
+
+def memory_view(ready: dict, rnn_keys: list[str], image28: np.ndarray) -> None:
+    if not rnn_keys:
+        st.info("No recurrent model is loaded.")
+        return
+    if "rnn_view" not in st.session_state and st.session_state.get("rnn_view_kept") in rnn_keys:
+        st.session_state["rnn_view"] = st.session_state["rnn_view_kept"]  # kept while the tab was shut
+    titles = {k: ready[k].spec.title for k in rnn_keys}
+    key = st.radio("Model", rnn_keys, format_func=titles.get, horizontal=True, key="rnn_view")
+    st.session_state["rnn_view_kept"] = key
+    trace = model_cache.hidden_states(key)(image28)
+    chart_col, eq_col = st.columns([1.6, 1], gap="large")
+    with chart_col:
+        st.markdown(f"**Hidden state $h_t$ of `{trace.layer_name}`** after each of the 28 rows "
+                    f"({trace.hidden.shape[1]} units; red positive, blue negative)")
+        st.vega_lite_chart(*charts.state_heatmap(trace.hidden, "row", "h"))
+        if trace.probabilities is not None:
+            st.markdown("**What the model would answer after reading only rows 1…t**")
+            st.vega_lite_chart(*charts.readout_lines(trace.probabilities, list(TASK.class_names), "row"))
+    with eq_col:
+        st.markdown(f"**{trace.layer_type}**, one step per image row: $x_t$ is the 28 pixels of row $t$.")
+        for eq in equations.RECURRENT.get(trace.layer_type, []):
+            st.latex(eq)
+        if trace.probabilities is not None:
+            st.latex(equations.SOFTMAX_READOUT)
+        st.markdown(equations.RECURRENT_TEXT.get(trace.layer_type, ""))
+        if trace.layer_type == "LSTM" and st.button("Watch its gates on this digit, step by step",
+                                                    icon=":material/tune:", key="open_gates"):
+            navigation.open_gate_view(navigation.GateRequest(key, image=image28))  # the gates page, on this input
 
 
 digit_lab()

@@ -67,12 +67,28 @@ def test_draw_page_switches_recurrent_model_view(mnist_path):
     at.run()
     from models import registry
 
+    # Only the open tab runs: the feature maps first, no recurrent view computed or sent.
+    assert any("filters, each map" in md.value for md in at.markdown)
+    assert not any("Hidden state" in md.value for md in at.markdown)
+    assert not [r for r in at.radio if r.key == "rnn_view"]
+    at.session_state["inside_view"] = draw_page_tab("RNN_TAB")
+    at.run()
+    assert not any("filters, each map" in md.value for md in at.markdown)
     recurrent = [s.key for s in registry.for_dataset("mnist") if s.key != "mnist_cnn"]
     for key in recurrent:
         at.radio(key="rnn_view").set_value(key).run()
         assert not at.exception
         assert at.radio(key="rnn_view").value == key
     assert any("Hidden state" in md.value for md in at.markdown)
+
+
+def draw_page_tab(name: str) -> str:
+    """A tab label of the Draw page (the page is a script, so read it, not import it)."""
+    import ast
+
+    tree = ast.parse((ROOT / "pages" / "draw.py").read_text())
+    return next(node.value.value for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name)
 
 
 @pytest.mark.parametrize("source", ["Upload an image"])

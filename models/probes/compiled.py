@@ -55,6 +55,48 @@ def compiled_submodel(model, outputs, jit: bool = True) -> CompiledCall:
 
 # -- Several models on one input ----------------------------------------------------------------
 
+class Ensemble:
+    """Several classifiers of one input as ONE compiled call per input shape, shared by every
+    session through a :class:`~models.probes.batching.DynamicBatcher`: the models of one request
+    run together, and strokes arriving within a few milliseconds of each other (from different
+    students) go to the models as one batch."""
+
+    def __init__(self, models: dict, jit: bool = True, window_s: float | None = None):
+        from models.probes.batching import WINDOW_S, DynamicBatcher
+
+        self.keys = list(models)
+        groups: dict[tuple, list[str]] = {}
+        for key, model in models.items():
+            groups.setdefault(tuple(model.input_shape[1:]), []).append(key)
+        self._groups = []
+        for shape, keys in groups.items():
+            members = [models[k] for k in keys]
+            call = CompiledCall(lambda x, members=members: [m(x, training=False) for m in members], shape, jit)
+            self._groups.append((keys, shape, DynamicBatcher(call, WINDOW_S if window_s is None else window_s)))
+
+    def __call__(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Each model's probabilities for one input ``x`` (no batch axis), in the models' order."""
+        out = {}
+        for keys, shape, batcher in self._groups:
+            if tuple(np.shape(x)) != shape:
+                raise ValueError(f"input of shape {np.shape(x)}, the models take {shape}")
+            for key, p in zip(keys, batcher(np.asarray(x, np.float32)[None])):
+                out[key] = p[0]
+        return {key: out[key] for key in self.keys}
+
+    @property
+    def batchers(self) -> list:
+        return [batcher for _, _, batcher in self._groups]
+
+    def warm_up(self):
+        """Compile every batch size the batchers send (1, 2, 4 … their ``max_batch``) now, not
+        on a student's stroke."""
+        for _, shape, batcher in self._groups:
+            for size in batcher.sizes():
+                batcher.fn(np.zeros((size, *shape), np.float32))
+        return self
+
+
 LOW_CONFIDENCE = 0.6  # below this top probability a model is "not sure"
 
 

@@ -9,6 +9,7 @@ Students never see teacher controls; the board's database refuses what they shou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import sys
@@ -152,14 +153,16 @@ def sentiment_answers(probabilities: dict) -> dict:
             for key, p in probabilities.items()}
 
 
-def send_drawing_to_board(png_bytes: bytes, answers: dict, meant: int | None = None) -> None:
-    """The "Send to the class board" form for a drawing: the digit meant, a nickname, one button.
-    ``answers`` is {model key: {"label": ..., "confidence": ...}}; ``meant`` preselects a digit
-    (e.g. the true label of an MNIST test digit)."""
+def send_drawing_to_board(image: np.ndarray, answers: dict, meant: int | None = None) -> None:
+    """The "Send to the class board" form for a drawing (the 28×28 input, 0..1): the digit meant,
+    a nickname, one button. ``answers`` is {model key: {"label": ..., "confidence": ...}}; ``meant``
+    preselects a digit (e.g. the true label of an MNIST test digit). The PNG is made only when the
+    student sends, not on every stroke."""
+    png = functools.cache(lambda: digit_png(image))
     _send_form("drawing", "The digit I meant", list(class_board.LABELS["drawing"]),
                None if meant is None else str(meant), answers,
-               lambda nickname, chosen: board().submit_drawing(session_id(), png_bytes, chosen, answers, nickname),
-               png_bytes)
+               lambda nickname, chosen: board().submit_drawing(session_id(), png(), chosen, answers, nickname),
+               png)
 
 
 def send_review_to_board(text: str, answers: dict) -> None:
@@ -169,7 +172,8 @@ def send_review_to_board(text: str, answers: dict) -> None:
                text.encode("utf-8", "surrogatepass"))
 
 
-def _send_form(kind: str, question: str, options: list[str], meant, answers: dict, submit, content: bytes) -> None:
+def _send_form(kind: str, question: str, options: list[str], meant, answers: dict, submit, content) -> None:
+    """``content`` (bytes, or a function making them) identifies what was sent, so it is sent once."""
     with st.form(f"board_send_{kind}", border=True):
         st.markdown("**Send it to the class board** — no names; your teacher shows the board.")
         chosen = st.pills(question, options, default=meant, key=f"board_meant_{kind}")
@@ -181,6 +185,7 @@ def _send_form(kind: str, question: str, options: list[str], meant, answers: dic
     if chosen is None:
         st.error(f"{question}: choose one first, then send.")
         return
+    content = content() if callable(content) else content
     fingerprint = hashlib.sha256(content + str(chosen).encode()).hexdigest()
     if st.session_state.get(LAST_SENT) == fingerprint:
         st.info("This one is already on the board.", icon=":material/check:")

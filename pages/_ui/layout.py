@@ -20,6 +20,7 @@ VERDICTS = "verdicts"  # a row of one card per model: each card keeps its word r
 EQUATIONS = "equations"  # a column of LaTeX equations
 REVIEW_INPUT = "review_input"  # the Review page's text box ...
 REVIEW_RESULTS = "review_results"  # ... and the verdicts that fade while its new text is unread
+PIXELATED = "pixelated"  # (key prefix) small images shown large, every pixel a sharp square
 
 NARROWEST_COLUMN = "15rem"  # below this a column moves to the next row (Streamlit: ~0)
 WIDE_SCREEN = 1600  # px: from here on (1920 projectors, big monitors) type and canvas grow
@@ -35,6 +36,9 @@ STYLESHEET = """
 [data-testid="stColumn"]:has(.st-key-answer_block) { min-width: min(100%, 12rem); }
 .st-key-verdicts [data-testid="stColumn"] { min-width: min(100%, 11.5rem); }
 .st-key-verdicts [data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+/* A 28×28 digit or a mosaic of feature maps goes to the browser at its own size (a few hundred
+   bytes, encoded in well under a millisecond) and is enlarged there, each pixel a sharp square. */
+[class*="st-key-pixelated"] img { image-rendering: pixelated; }
 /* Equations never cut: a long one shrinks to its column (and scrolls only as a last resort). */
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
 .st-key-equations .katex { font-size: 1.05em; }

@@ -71,6 +71,19 @@ def usable(models: dict[str, Loaded]) -> dict[str, Loaded]:
     return {k: m for k, m in models.items() if m.runner is not None}
 
 
+@st.cache_resource(show_spinner="Compiling the models together…")
+def _ensemble(keys: tuple[str, ...]):
+    from models.probes import compiled
+
+    return compiled.Ensemble({key: _load(key).runner.model for key in keys}).warm_up()
+
+
+def ensemble(ready: dict[str, Loaded]):
+    """The ``ready`` models as one compiled, cross-session batched call (``compiled.Ensemble``):
+    ``ensemble(ready)(x)`` is each model's probabilities for the one input ``x``."""
+    return _ensemble(tuple(ready))
+
+
 @st.cache_resource(show_spinner="Preparing the feature-map view…")
 def feature_maps(key: str):
     from models.probes import features

@@ -33,9 +33,7 @@ def read_the_pen(canvas_json) -> None:
     if not ready:
         st.info("No pen model is available. Train one with `python -m models train pen_lstm`.")
         return
-    from models.probes import compiled
-
-    probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()}, sequence.rows)
+    probabilities = model_cache.ensemble(ready)(sequence.rows)
     titles = {k: ready[k].spec.title for k in probabilities}
     n_strokes = int(sequence.rows[: sequence.length, 2].sum())
     st.caption(f"Your drawing as the pen models get it: {n_strokes} stroke(s), resampled to {sequence.length} "
