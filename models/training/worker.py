@@ -51,7 +51,8 @@ class JobProgress(keras.callbacks.Callback):
         if self.job.stop_requested:
             self.model.stop_training = True  # Keras 3 checks this after every batch
         now = time.monotonic()
-        if now - self._last >= self.every_seconds or batch + 1 == self.steps:
+        # Always report an epoch's last batch, and the batch a Stop ends on (where the run got to).
+        if now - self._last >= self.every_seconds or batch + 1 == self.steps or self.job.stop_requested:
             self._last = now
             # Keras reports the running mean over this epoch's batches so far.
             self.job._event("batch", epoch=self.epoch + 1, batch=batch + 1,
