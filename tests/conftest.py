@@ -77,3 +77,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def draw_page_tab(name: str) -> str:
+    """A tab label of the Draw page (the page is a script, so read it, not import it)."""
+    import ast
+
+    tree = ast.parse((ROOT / "pages" / "draw.py").read_text())
+    return next(node.value.value for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name)

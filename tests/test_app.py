@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, draw_page_tab
 
 TIMEOUT = 120  # pages that predict import TensorFlow and compile the models on first use
 
@@ -80,15 +80,6 @@ def test_draw_page_switches_recurrent_model_view(mnist_path):
         assert not at.exception
         assert at.radio(key="rnn_view").value == key
     assert any("Hidden state" in md.value for md in at.markdown)
-
-
-def draw_page_tab(name: str) -> str:
-    """A tab label of the Draw page (the page is a script, so read it, not import it)."""
-    import ast
-
-    tree = ast.parse((ROOT / "pages" / "draw.py").read_text())
-    return next(node.value.value for node in tree.body
-                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name)
 
 
 @pytest.mark.parametrize("source", ["Upload an image"])

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import sources
 from models import registry, store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, draw_page_tab
 
 TIMEOUT = 120
 
@@ -124,6 +124,8 @@ def test_draw_page_works_with_a_damaged_and_a_missing_model(monkeypatch, request
     assert "mnist_gru.keras cannot be loaded" in problems["mnist_gru"]
     # The two good models still read the drawing, and only they are offered inside.
     assert at.metric[0].label == "The CNN says" and at.metric[0].value == "1"
+    at.session_state["inside_view"] = draw_page_tab("RNN_TAB")  # only the open tab runs
+    at.run()
     options = at.radio(key="rnn_view").options
     assert "LSTM" in options and "GRU" not in options and "SimpleRNN" not in options
     assert "GRU" not in " ".join(s.value for s in [*at.success, *at.warning] if "agree" in s.value)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from models import registry
 from pages._ui import navigation
-from tests.conftest import ROOT
+from tests.conftest import ROOT, draw_page_tab
 
 TIMEOUT = 120
 
@@ -110,6 +110,8 @@ def test_draw_page_opens_the_gates_on_its_digit(mnist_path):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page("pages/draw.py").run()
     at.session_state["draw_source"] = "Random MNIST test digit"
+    at.run()
+    at.session_state["inside_view"] = draw_page_tab("RNN_TAB")  # open the recurrent tab (only the open one runs)
     at.run()
     at.radio(key="rnn_view").set_value("mnist_lstm").run()
     at.button(key="open_gates").click().run()
