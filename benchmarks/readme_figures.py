@@ -205,10 +205,11 @@ def replicas() -> str:
     one, two = (r["results"] for r in runs)
 
     def wait(r):
-        return f"{r['all']['median_ms'] / 1000:.1f} s (p95 {r['all']['p95_ms'] / 1000:.1f} s)"
+        return f"{r['all']['median_ms']:,.0f} ms (p95 {r['all']['p95_ms']:,.0f} ms)"
 
     errors = one["errors"] + two["errors"]
-    return (f"On the two-core development machine, while other jobs shared it (so the figures are slow and noisy), "
+    return (f"On the two-core development machine (the servers, nginx, the simulated class and its Chromium "
+            f"all on those two cores), "
             f"{one['students']} students through nginx waited a median of {wait(one)} with one replica and "
             f"{wait(two)} with two, one session training each time, "
             f"{'no errors' if not errors else f'{errors} errors'} (`python -m benchmarks --only load --replicas N`, "
