@@ -67,7 +67,9 @@ IMDB_SPECS = registry.for_dataset("imdb")
 # Models whose shipped accuracy is still below the target: the target is a strict xfail (it
 # turns into a failure the day they reach it, so the mark is then removed), and each is held to
 # what it measured (so a regression fails) by its own floor.
-BELOW_TARGET_FLOOR = {"imdb_lstm": 0.88, "imdb_gru": 0.88, "imdb_bilstm": 0.875}
+# Issue 12 set every review model's IMDB target at 88% on all 25,000 test reviews (with SST-2 and
+# negation targets beside it, which the shipped models do not reach: see the README).
+BELOW_TARGET_FLOOR = {"imdb_bilstm": 0.875}
 
 
 @pytest.fixture(scope="module")
