@@ -36,12 +36,19 @@ def running_app(timeout: float = 60):
 def running_server(timeout: float = 60):
     """Like :func:`running_app`, yielding ``(url, process)`` (benchmarks read its memory)."""
     port = free_port()
+    with serving([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                  "--server.address", "127.0.0.1", "--server.headless", "true"],
+                 port, f"streamlit-{port}.log", timeout) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serving(command: list[str], port: int, log_name: str, timeout: float = 60):
+    """Start ``command`` (a Streamlit server on ``port``), wait until it answers its health
+    check, yield ``(url, process)``; stop it afterwards. Its output goes to artifacts/log_name."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log = open(ARTIFACTS / log_name, "w")
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -51,7 +58,7 @@ def running_server(timeout: float = 60):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
+                    raise RuntimeError(f"the server did not start; see {log.name}") from None
                 time.sleep(0.3)
         yield url, proc
     finally:
@@ -98,3 +105,21 @@ def draw_stroke(page, points, steps: int = 12):
         for i in range(1, steps + 1):
             page.mouse.move(x0 + ax + (bx - ax) * i / steps, y0 + ay + (by - ay) * i / steps)
     page.mouse.up()
+
+
+def send_drawing_to_board(page, url: str, strokes: list, digit: str) -> None:
+    """A student on the Draw page: draw ``strokes`` (one list of points each), pick the digit
+    meant, press Send, and wait for the confirmation."""
+    import re
+
+    page.goto(url + "/draw")
+    wait_for_app(page)
+    for stroke in strokes:
+        draw_stroke(page, stroke)
+        page.wait_for_timeout(400)
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Send it to the class board")
+    form.wait_for(timeout=120_000)
+    wait_for_app(page)
+    form.get_by_role("radio", name=re.compile(rf"^{digit}$")).click()
+    form.get_by_role("button", name=re.compile("Send to the class board")).click()
+    page.get_by_text("Sent to the class board.").wait_for(timeout=60_000)

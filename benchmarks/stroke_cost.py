@@ -25,11 +25,9 @@ import contextlib
 import functools
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -198,32 +196,12 @@ def serve(port: int, log_path: str) -> None:
 
 @contextlib.contextmanager
 def timed_server(log_path: Path, timeout: float = 120):
-    from benchmarks.chromium import ARTIFACTS, free_port
+    from benchmarks.chromium import free_port, serving
 
     port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    out = open(ARTIFACTS / f"stroke_cost-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.stroke_cost", "--serve", str(port),
-                             "--log", str(log_path)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the timed server did not start; see {out.name}") from None
-                time.sleep(0.3)
+    with serving([sys.executable, "-m", "benchmarks.stroke_cost", "--serve", str(port), "--log", str(log_path)],
+                 port, f"stroke_cost-{port}.log", timeout) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        out.close()
 
 
 SHAPES = [  # strokes in canvas pixels: a 1, a 7, an L, a slanted 1, a Z, ...

@@ -9,7 +9,6 @@ screen, and the teacher's board with the class's drawings.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_app, wait_for_app  # noqa: E402
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_app, send_drawing_to_board, wait_for_app  # noqa: E402
 
 DOCS = ROOT / "docs"
 TOKEN = "walkthrough-token"
@@ -34,17 +33,7 @@ def wait_for_spinners(page) -> None:
 
 
 def send(page, url: str, digit: str, shot: Path | None = None) -> None:
-    page.goto(url + "/draw")
-    wait_for_app(page)
-    for stroke in STROKES[digit]:
-        draw_stroke(page, stroke)
-        page.wait_for_timeout(400)
-    form = page.locator('[data-testid="stForm"]').filter(has_text="Send it to the class board")
-    form.wait_for(timeout=120_000)
-    wait_for_spinners(page)
-    form.get_by_role("radio", name=re.compile(rf"^{digit}$")).click()
-    form.get_by_role("button", name=re.compile("Send to the class board")).click()
-    page.get_by_text("Sent to the class board.").wait_for(timeout=60_000)
+    send_drawing_to_board(page, url, STROKES[digit], digit)
     if shot is not None:
         page.locator("canvas.upper-canvas").first.scroll_into_view_if_needed()
         page.screenshot(path=shot)

@@ -10,7 +10,7 @@ streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits  # noqa: E402
 from models.probes import compiled  # noqa: E402
-from pages._ui import equations, layout, pen_view  # noqa: E402
+from pages._ui import answers, equations, layout, pen_view  # noqa: E402
 
 TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
@@ -131,17 +131,9 @@ def digit_lab():
 
 
 def answer(models: dict, probabilities: dict, note: str | None) -> None:
-    """The leading model's digit in large type, and whether the others agree."""
-    verdict = compiled.agreement(probabilities)
-    lead = "mnist_cnn" if "mnist_cnn" in probabilities else next(iter(probabilities))
-    lead_p = probabilities[lead]
-    st.metric(f"The {models[lead].spec.title} says", str(int(lead_p.argmax())),
-              f"{lead_p.max():.0%} sure", delta_color="off", delta_arrow="off")
-    if verdict["all_agree"]:
-        st.success(f"All {len(probabilities)} models agree: **{verdict['majority']}**.")
-    else:
-        picks = ", ".join(f"{models[k].spec.title} **{v}**" for k, v in verdict["picks"].items())
-        st.warning(f"The models disagree: {picks}.")
+    """The leading model's digit in large type, whether the others agree, and who is unsure."""
+    verdict = answers.show_answer(probabilities, {k: models[k].spec.title for k in probabilities},
+                                  list(TASK.class_names))
     if verdict["unsure"]:
         names = ", ".join(models[k].spec.title for k in verdict["unsure"])
         st.info(f"Not sure ({names}: top probability under {compiled.LOW_CONFIDENCE:.0%}). "

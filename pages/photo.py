@@ -10,7 +10,7 @@ streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits, photos  # noqa: E402
 from models.probes import compiled  # noqa: E402
-from pages._ui import equations  # noqa: E402
+from pages._ui import answers, equations  # noqa: E402
 
 TASK = catalog.get(catalog.CIFAR10)  # what this page reads: photos of ten kinds of object
 ENLARGE = 8  # the 32x32 input shown at 256x256
@@ -80,18 +80,10 @@ def photo_lab():
                    "gets. Small objects and busy backgrounds are hard at this size.")
     probabilities = compiled.predict_each({k: m.runner for k, m in ready.items()},
                                           prepared.model_input.astype(np.float32))
-    verdict = compiled.agreement(probabilities)
     titles = {k: models[k].spec.title for k in probabilities}
     with right:
         st.subheader("What they think")
-        lead = next(iter(probabilities))
-        st.metric(f"The {titles[lead]} says", TASK.class_names[int(probabilities[lead].argmax())],
-                  f"{probabilities[lead].max():.0%} sure", delta_color="off", delta_arrow="off")
-        if verdict["all_agree"]:
-            st.success(f"All {len(probabilities)} models agree: **{TASK.class_names[verdict['majority']]}**.")
-        else:
-            picks = ", ".join(f"{titles[k]} **{TASK.class_names[v]}**" for k, v in verdict["picks"].items())
-            st.warning(f"The models disagree: {picks}.")
+        answers.show_answer(probabilities, titles, list(TASK.class_names))
         st.vega_lite_chart(*charts.top_classes(probabilities, titles, list(TASK.class_names)), width="stretch")
 
     st.subheader("Where it looked")

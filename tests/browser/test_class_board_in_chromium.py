@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from benchmarks.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, draw_stroke, running_app, wait_for_app
+from benchmarks.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, running_app, send_drawing_to_board, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,15 +36,7 @@ def class_app(tmp_path_factory):
 
 
 def student_sends(page, url: str, digit: str) -> None:
-    page.goto(url + "/draw")
-    wait_for_app(page)
-    draw_stroke(page, STROKES[digit])
-    form = page.locator('[data-testid="stForm"]').filter(has_text="Send it to the class board")
-    form.wait_for(timeout=90_000)
-    wait_for_app(page)
-    form.get_by_role("radio", name=re.compile(rf"^{digit}$")).click()
-    form.get_by_role("button", name=re.compile("Send to the class board")).click()
-    page.get_by_text("Sent to the class board.").wait_for(timeout=30_000)
+    send_drawing_to_board(page, url, [STROKES[digit]], digit)
 
 
 def test_two_students_send_drawings_and_the_teacher_board_shows_them(class_app):
