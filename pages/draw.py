@@ -10,7 +10,7 @@ streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
 from data import catalog, digits  # noqa: E402
 from models.probes import compiled  # noqa: E402
-from pages._ui import answers, equations, layout, pen_view  # noqa: E402
+from pages._ui import answers, equations, layout, pen_up, pen_view  # noqa: E402
 
 TASK = catalog.get(catalog.MNIST)  # what this page reads: drawn digits
 
@@ -41,6 +41,7 @@ def drawn_input():
             height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
             return_image_data=True, key=f"canvas_{st.session_state.get('canvas_generation', 0)}",
         )
+        pen_up.send_on_pen_up()  # the stroke goes to the server at pen-up, not 200 ms later
     if st.button("Clear", icon=":material/ink_eraser:"):
         st.session_state["canvas_generation"] = st.session_state.get("canvas_generation", 0) + 1
         st.rerun(scope="fragment")

@@ -66,3 +66,35 @@ def test_drawing_a_seven_then_clearing(app_url):
         page.get_by_role("button", name="Clear").click()
         page.get_by_text("Draw a digit (0–9)").wait_for(timeout=30_000)
         assert page.locator('[data-testid="stMetric"]').count() == 0
+
+
+# The canvas's own send waits for 200 ms without changes (its JavaScript's debounce). Here every
+# 200 ms timer of the page is dropped, so only pages/_ui/pen_up.py's send at pen-up can deliver
+# the stroke; the page records each message it sends to the server.
+NO_DEBOUNCE_AND_COUNT_SENDS = """
+const setTimeoutOfPage = window.setTimeout;
+window.setTimeout = (fn, delay, ...args) => delay === 200 ? 0 : setTimeoutOfPage(fn, delay, ...args);
+window.__sends = [];
+const sendOfPage = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  window.__sends.push(performance.now());
+  return sendOfPage.call(this, data);
+};
+window.__penUps = [];
+document.addEventListener("pointerup", () => window.__penUps.push(performance.now()), true);
+"""
+
+
+def test_a_stroke_is_sent_once_at_pen_up(app_url):
+    with browser_page() as page:
+        page.add_init_script(NO_DEBOUNCE_AND_COUNT_SENDS)
+        page.goto(app_url + "/draw")
+        wait_for_app(page)
+        page.evaluate("window.__sends = []")
+        draw_stroke(page, [(140, 45), (138, 235)])
+        assert cnn_answer(page) == "1"  # delivered without the canvas's 200 ms timer
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        sends, pen_ups = page.evaluate("[window.__sends, window.__penUps]")
+        assert len(sends) == 1, f"the stroke went to the server {len(sends)} times"
+        assert sends[0] >= pen_ups[-1]
