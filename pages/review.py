@@ -138,7 +138,7 @@ st.subheader("Word by word")
 chart_col, eq_col = st.columns([2.2, 1], gap="large")
 with chart_col:
     curves = {ready[k].spec.title: r.trajectory for k, r in readings.items()}
-    st.altair_chart(charts.sentiment_trajectory(curves, first.seen()))
+    st.vega_lite_chart(*charts.sentiment_trajectory(curves, first.seen()))
     moved = reviews.moves_caption({ready[k].spec.title: reviews.biggest_move(r.trajectory, r.tokens.read_words)
                                    for k, r in readings.items()})
     if moved:
@@ -178,7 +178,7 @@ read_text = reviews.review_text(review)  # what the models read: a long paste's 
 if len(sentences.split_sentences(read_text)) > 1:
     by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, read_text)
     st.subheader("Sentence by sentence")
-    st.altair_chart(charts.sentence_verdicts(
+    st.vega_lite_chart(*charts.sentence_verdicts(
         by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()}))
     disputed = by_sentence.disputed()
     st.caption("Each sentence read on its own, as if it were the whole review. A long review is often mixed; "

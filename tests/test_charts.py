@@ -59,11 +59,29 @@ def test_states_beyond_one_widen_the_colour_scale():
 
 def test_sentence_verdicts_chart_has_a_row_per_sentence_in_reading_order():
     sentences = ["Great acting.", "But the plot is " + "very " * 20 + "boring."]
-    chart = charts.sentence_verdicts(sentences, {"LSTM": np.array([0.9, 0.1]), "GRU": np.array([0.8, 0.3])})
-    spec = chart.to_dict()
-    order = spec["layer"][1]["encoding"]["y"]["sort"]
-    assert order[0] == "1. Great acting." and order[1].startswith("2. But the plot") and order[1].endswith("…")
+    data, spec = charts.sentence_verdicts(sentences, {"LSTM": np.array([0.9, 0.1]), "GRU": np.array([0.8, 0.3])})
+    assert spec["layer"][1]["encoding"]["y"]["sort"] == {"field": "order"}  # rows in reading order
+    labels = data.sort_values("order")["sentence"].unique()
+    assert labels[0] == "1. Great acting." and labels[1].startswith("2. But the plot") and labels[1].endswith("…")
     assert spec["height"] == 36 * 2 + 50
-    rows = max(spec["datasets"].values(), key=len)  # the dots' data (the other is the 50% line)
-    assert len(rows) == 4 and {(r["model"], r["sentence"][:2], r["verdict"]) for r in rows} == {
+    assert {(r.model, r.sentence[:2], r.verdict) for r in data.itertuples()} == {
         ("LSTM", "1.", "positive"), ("LSTM", "2.", "negative"), ("GRU", "1.", "positive"), ("GRU", "2.", "negative")}
+    rule = spec["layer"][0]
+    assert spec["datasets"][rule["data"]["name"]] == [{"x": 0.5}]  # the 50% line keeps its own data
+
+
+def test_review_charts_reuse_a_spec_equal_to_a_fresh_build():
+    words = ["not", "good", "at", "all"]
+    for seed in (0, 1):  # built, then reused with new numbers
+        rng = np.random.default_rng(seed)
+        curves = {"LSTM": rng.uniform(size=4), "GRU": rng.uniform(size=4)}
+        data, spec = charts.sentiment_trajectory(curves, words)
+        built = charts._sentiment_trajectory(data, True).to_dict()
+        main = built.pop("data")["name"]
+        built["datasets"].pop(main)
+        assert spec == built
+        assert data.loc[data["model"] == "GRU", "P(positive)"].tolist() == pytest.approx(curves["GRU"].tolist())
+        assert spec["layer"][1]["encoding"]["x"]["sort"] == {"field": "step"}  # words in reading order
+    _, long_spec = charts.sentiment_trajectory({"LSTM": np.full(60, 0.5)}, ["w"] * 60)
+    assert long_spec["layer"][1]["encoding"]["x"]["field"] == "step"  # too many words to label
+    assert len(style._SPECS) == 2

@@ -79,7 +79,10 @@ class SentimentReader:
         embedding = next(layer for layer in model.layers if isinstance(layer, keras.layers.Embedding))
         ids_in = recurrent.layer_input(embedding)
         self.sequence_length = int(ids_in.shape[-1])
-        self.words_to_ids = keras.Model(model.input, ids_in)  # string ops: run as is, not under XLA
+        words_to_ids = keras.Model(model.input, ids_in)
+        # String ops: a graph, not XLA (an eager Keras call cost ~3 ms of Python a review, per model).
+        self.words_to_ids = CompiledCall(lambda texts: words_to_ids(texts, training=False), (1,), jit=False,
+                                         dtype=tf.string)
         self.token_model = keras.Model(ids_in, model.output)  # everything from the embedding on
         layers = [layer for layer in model.layers
                   if isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional))]

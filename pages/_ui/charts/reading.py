@@ -73,20 +73,11 @@ def readout_lines(probabilities: np.ndarray, class_names: list[str],
         for t in range(steps) for c in range(len(class_names))])
     return reusable(_readout_lines, data, tuple(class_names), step_label, steps)
 
-def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_word_labels: int = 40) -> alt.Chart:
-    """P(positive) after each word, one line per model; the words along the axis when few."""
-    rows = []
-    labels = [f"{i + 1}·{w}" for i, w in enumerate(words)]
-    for model, values in curves.items():
-        for i, value in enumerate(values):
-            rows.append({"model": model, "step": i + 1, "word": words[i] if i < len(words) else "",
-                         "label": labels[i] if i < len(labels) else str(i + 1), "P(positive)": float(value)})
-    data = pd.DataFrame(rows)
-    few = len(words) <= max_word_labels
+def _sentiment_trajectory(data: pd.DataFrame, labelled: bool) -> alt.Chart:
     word_axis = alt.Axis(labelAngle=-50, labelLimit=120, labelOverlap=False)
-    x = (alt.X("label:N", sort=labels, title="word read", axis=word_axis)
-         if few else alt.X("step:Q", title="words read", scale=alt.Scale(domain=[1, max(2, len(words))])))
-    base = alt.Chart(data).encode(
+    x = (alt.X("label:N", sort=alt.EncodingSortField("step"), title="word read", axis=word_axis)
+         if labelled else alt.X("step:Q", title="words read", scale=alt.Scale(zero=False, nice=False)))
+    lines = alt.Chart().mark_line(point=labelled, strokeWidth=2.5).encode(
         x=x,
         y=alt.Y("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                 title="P(positive)"),
@@ -94,31 +85,48 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str], max_wo
                         legend=alt.Legend(orient="top", columns=2)),  # beside the plot: a phone's width
         tooltip=["model", "step", "word", alt.Tooltip("P(positive):Q", format=".1%")],
     )
-    lines = base.mark_line(point=few, strokeWidth=2.5)
     middle = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(y="y:Q")
-    return styled((middle + lines).properties(height=340))
+    return styled(alt.layer(middle, lines, data=data).properties(height=340))
 
 
-def sentence_verdicts(sentences: list[str], probabilities: dict[str, np.ndarray], label_chars: int = 48) -> alt.Chart:
+def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str],
+                         max_word_labels: int = 40) -> tuple[pd.DataFrame, dict]:
+    """P(positive) after each word, one line per model; the words along the axis when few."""
+    rows = []
+    labels = [f"{i + 1}·{w}" for i, w in enumerate(words)]
+    for model, values in curves.items():
+        for i, value in enumerate(values):
+            rows.append({"model": model, "step": i + 1, "word": words[i] if i < len(words) else "",
+                         "label": labels[i] if i < len(labels) else str(i + 1), "P(positive)": float(value)})
+    data = pd.DataFrame(rows, columns=["model", "step", "word", "label", "P(positive)"])
+    return reusable(_sentiment_trajectory, data, len(words) <= max_word_labels)
+
+
+def _sentence_verdicts(data: pd.DataFrame, sentences: int) -> alt.Chart:
+    # A shaded background layer squeezed the rows into one line in Streamlit's renderer: dots and
+    # the 50% rule only.
+    middle = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
+    dots = alt.Chart().mark_point(filled=True, size=140, opacity=0.9).encode(
+        x=alt.X("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
+                title="P(positive) of each sentence read on its own: ← negative · positive →"),
+        y=alt.Y("sentence:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=340)),
+        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10")),
+        shape=alt.Shape("model:N", title="model"),
+        tooltip=["model", "text", "verdict", alt.Tooltip("P(positive):Q", format=".1%")],
+    )
+    return styled(alt.layer(middle, dots, data=data).properties(height=36 * sentences + 50))
+
+
+def sentence_verdicts(sentences: list[str], probabilities: dict[str, np.ndarray],
+                      label_chars: int = 48) -> tuple[pd.DataFrame, dict]:
     """Each sentence read on its own: one row per sentence (in reading order), one dot per model at
     its P(positive); the dashed 50% line splits negative (left) from positive (right)."""
     labels = []
     for i, sentence in enumerate(sentences):
         short = sentence if len(sentence) <= label_chars else sentence[:label_chars - 1].rstrip() + "…"
         labels.append(f"{i + 1}. {short}")
-    rows = [{"model": model, "sentence": labels[i], "text": sentences[i], "P(positive)": float(p),
+    rows = [{"model": model, "order": i, "sentence": labels[i], "text": sentences[i], "P(positive)": float(p),
              "verdict": "positive" if p > 0.5 else "negative"}
             for model, values in probabilities.items() for i, p in enumerate(values)]
-    data = pd.DataFrame(rows, columns=["model", "sentence", "text", "P(positive)", "verdict"])
-    # A shaded background layer squeezed the rows into one line in Streamlit's renderer: dots and
-    # the 50% rule only.
-    middle = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
-    dots = alt.Chart(data).mark_point(filled=True, size=140, opacity=0.9).encode(
-        x=alt.X("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
-                title="P(positive) of each sentence read on its own: ← negative · positive →"),
-        y=alt.Y("sentence:N", sort=labels, title=None, axis=alt.Axis(labelLimit=340)),
-        color=alt.Color("model:N", title="model", scale=alt.Scale(scheme="category10")),
-        shape=alt.Shape("model:N", title="model"),
-        tooltip=["model", "text", "verdict", alt.Tooltip("P(positive):Q", format=".1%")],
-    )
-    return styled((middle + dots).properties(height=36 * len(sentences) + 50))
+    data = pd.DataFrame(rows, columns=["model", "order", "sentence", "text", "P(positive)", "verdict"])
+    return reusable(_sentence_verdicts, data, len(sentences))

@@ -24,13 +24,16 @@ def reusable(build, data: pd.DataFrame, *structure) -> tuple[pd.DataFrame, dict]
     """``(data, Vega-Lite spec)`` for ``st.vega_lite_chart``. Altair builds and validates the
     spec of ``build(data, *structure)`` once per structure; later calls reuse it with new data.
     (Building and validating costs Altair ~10 ms a chart, on every stroke of every student,
-    while only the data changes.) ``build`` must keep everything data-dependent in ``data``."""
+    while only the data changes.) ``build`` must keep everything data-dependent in ``data``
+    (the chart's top-level data); a layer may bring constant data of its own (a 50% rule)."""
     key = (build.__qualname__, structure)
     spec = _SPECS.get(key)
     if spec is None:
         spec = build(data, *structure).to_dict()
-        spec.pop("datasets", None)
-        spec.pop("data", None)  # st.vega_lite_chart supplies the data
+        main = spec.pop("data", None) or {}  # st.vega_lite_chart supplies it
+        constant = {name: rows for name, rows in spec.pop("datasets", {}).items() if name != main.get("name")}
+        if constant:
+            spec["datasets"] = constant
         _SPECS[key] = spec
     return data, copy.deepcopy(spec)
 
