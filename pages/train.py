@@ -4,6 +4,7 @@ The run trains in a background worker owned by this browser session (models.work
 and page changes neither stop nor orphan it, closing the tab does. One run at a time on the
 server; the others wait in line and see their place."""
 
+import functools
 import time
 
 import streamlit as st
@@ -204,9 +205,10 @@ if finished:
                           f"· {job.status}{accuracy}  \n{job.settings.describe()}")
             model = job.result.model_bytes if job.result is not None else None
             if model is not None:
-                right.download_button("Download .keras", data=model,
+                # Handed over when clicked: not sent (and gzipped by the server) on every rerun.
+                right.download_button("Download .keras", data=functools.partial(bytes, model),
                                       file_name=f"{job.settings.family.lower()}_run{job.number}.keras",
-                                      mime="application/octet-stream", key=f"download_{job.number}",
+                                      mime="application/octet-stream", key=f"download_{job.number}", on_click="ignore",
                                       icon=":material/download:")
             elif job.result is not None:
                 right.caption(f"Model file let go to save memory (the last {training_session.KEEP_RUNS} are kept).")

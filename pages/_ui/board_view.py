@@ -6,6 +6,7 @@ Everything a student typed (nicknames, reviews) is shown as plain text, never as
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -104,8 +105,9 @@ def lesson_controls(board: class_board.ClassBoard) -> class_board.Board | None:
         return None
     with export_col:
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", active.lesson).strip("-")[:40] or "board"
-        st.download_button("Export", board.export_zip(active.id), f"class-board-{name}.zip",
-                           mime="application/zip", icon=":material/download:", key="board_export",
+        # Made when clicked (not on every refresh of the board), with no rerun after it.
+        st.download_button("Export", functools.partial(board.export_zip, active.id), f"class-board-{name}.zip",
+                           mime="application/zip", icon=":material/download:", key="board_export", on_click="ignore",
                            help="A zip: submissions.csv (every model's answer) and the drawings as PNGs.")
     with clear_col:
         if not st.session_state.get("board_confirm_clear"):

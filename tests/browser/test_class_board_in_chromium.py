@@ -4,6 +4,7 @@ confusion matrices. Screenshots of the teacher's board at phone to projector wid
 
 import os
 import re
+import zipfile
 
 import pytest
 
@@ -65,6 +66,13 @@ def test_two_students_send_drawings_and_the_teacher_board_shows_them(class_app):
             charts.first.wait_for(timeout=30_000)
             assert charts.count() >= 4  # one confusion matrix per digit model
             assert teacher.locator('[data-testid="stException"]').count() == 0
+            # Export: the zip is made when clicked (a deferred download), with both drawings in it.
+            with teacher.expect_download(timeout=60_000) as download:
+                teacher.get_by_role("button", name="Export").click()
+            with zipfile.ZipFile(download.value.path()) as exported:
+                names = exported.namelist()
+                rows = exported.read("submissions.csv").decode().strip().splitlines()
+            assert len(rows) == 3 and sum(n.startswith("drawings/") for n in names) == 2
             ARTIFACTS.mkdir(exist_ok=True)
             for width in WIDTHS:
                 teacher.set_viewport_size({"width": width, "height": 1400})
