@@ -44,7 +44,7 @@ def _pretrained_view(key: str):
     except store.ModelUnavailable as error:
         return None, str(error)
     try:
-        return gates.GateView(model), None
+        return model_cache.long_lived((gates.GateView(model), None))
     except Exception as error:  # no LSTM, an activation the recomputation does not know, an odd graph
         return None, f"{key} cannot be shown here ({type(error).__name__}: {error})"[:300]
 

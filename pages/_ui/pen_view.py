@@ -18,7 +18,7 @@ TASK = catalog.get(catalog.PENDIGITS)
 def pen_reader(key: str):
     from models.probes import pen
 
-    return pen.reader_for(model_cache.pretrained_model(key))
+    return model_cache.long_lived(pen.reader_for(model_cache.pretrained_model(key)))
 
 
 def read_the_pen(canvas_json) -> None:
