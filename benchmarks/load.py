@@ -106,6 +106,44 @@ async def wait_idle(page, timeout=120_000):
         timeout=timeout)
 
 
+# -- Where the machine's CPU went ----------------------------------------------------------------
+
+PROCESS_GROUPS = (  # what a process is, from its command line (first match)
+    ("training process", ("multiprocessing.spawn", "multiprocessing.forkserver")),
+    ("Streamlit server(s)", ("streamlit run", "streamlit_run", "deploy.replicas", "-m streamlit")),
+    ("nginx", ("nginx",)),
+    ("Chromium (the trainer's page)", ("chromium", "chrome")),
+    ("this benchmark (30 students' client)", ("benchmarks",)),
+)
+
+
+def cpu_seconds_by_group() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every process of the groups above (Linux /proc;
+    empty elsewhere). Processes that ended in between are missed, which undercounts a little."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        group = next((name for name, marks in PROCESS_GROUPS if any(m in cmdline for m in marks)), None)
+        if group:
+            totals[group] = totals.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return totals
+
+
+def cpu_share(before: dict, after: dict, seconds: float) -> dict[str, float]:
+    """Cores used on average by each group between two snapshots (1.0 = one core busy)."""
+    return {name: round((after.get(name, 0.0) - before.get(name, 0.0)) / seconds, 2)
+            for name in after if after.get(name, 0.0) > before.get(name, 0.0)}
+
+
 # -- 1. What a real browser sends -------------------------------------------------------------
 
 def _back_msg(payload: bytes):
@@ -255,7 +293,8 @@ class ProtocolStudent:
 
 
 async def student(session: ProtocolStudent, kind: str, templates: dict, predictions: int, think: float,
-                  index: int) -> list[float]:
+                  index: int) -> list[tuple[float, float]]:
+    """``(when sent, seconds to the answer)`` of each of the student's predictions."""
     rng = np.random.default_rng(index)
     opening, action = templates[kind]
     await session.connect()
@@ -270,7 +309,7 @@ async def student(session: ProtocolStudent, kind: str, templates: dict, predicti
         session.drain()
         start = time.perf_counter()
         await session.send(msg)
-        latencies.append(await session.wait_finished(start, timeout=120))
+        latencies.append((start, await session.wait_finished(start, timeout=120)))
         if session.answers < ANSWERS[kind]:
             session.errors.append(f"prediction {n + 1}: {session.answers} answer(s) shown, not {ANSWERS[kind]}")
     return latencies
@@ -317,18 +356,21 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
             sessions = [ProtocolStudent(url, f"student {i + 1}") for i in range(students)]
             kinds = ["review" if i < typists else "draw" for i in range(students)]
             start = time.perf_counter()
+            cpu_before = cpu_seconds_by_group()
             class_ = [student(s, kind, templates, predictions, think, i)
                       for i, (s, kind) in enumerate(zip(sessions, kinds))]
             results = await asyncio.gather(*class_, return_exceptions=True)
             wall = time.perf_counter() - start
+            cpu = cpu_share(cpu_before, cpu_seconds_by_group(), wall)
             stop.set()
             runs_started = await training
-            errors, latencies = [], {"draw": [], "review": []}
+            errors, latencies, sent_at = [], {"draw": [], "review": []}, []
             for s, kind, r in zip(sessions, kinds, results):
                 if isinstance(r, BaseException):
                     errors.append(f"{s.name} ({kind}): {type(r).__name__}: {r}")
                 else:
-                    latencies[kind] += r
+                    latencies[kind] += [seconds for _, seconds in r]
+                    sent_at += [(at - start, seconds) for at, seconds in r]
                 errors += [f"{s.name} ({kind}): {e}" for e in s.errors]
                 if getattr(s, "ws", None) is not None:
                     await s.close()
@@ -354,7 +396,20 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
             "errors": len(errors), "error_list": errors[:20], "training_runs_started": runs_started,
             "wall_seconds": round(wall, 1), "all": stats(everything), "draw": stats(latencies["draw"]),
             "review": stats(latencies["review"]), "with_training": with_training,
+            "timeline": timeline(sent_at), "cores_used": cpu,
             "sessions_per_replica": dict(sorted(per_replica.items()))}
+
+
+def timeline(sent_at: list[tuple[float, float]], step: float = 5.0) -> list[dict]:
+    """Median and p95 of the predictions sent in each ``step`` seconds of the class (the first
+    one holds the class's first strokes, sent while thirty pages are still opening)."""
+    rows = []
+    for first in np.arange(0.0, max((t for t, _ in sent_at), default=0.0) + step, step):
+        ms = np.asarray([s for t, s in sent_at if first <= t < first + step]) * 1000
+        if len(ms):
+            rows.append({"from_s": float(first), "n": len(ms), "median_ms": round(float(np.median(ms)), 1),
+                         "p95_ms": round(float(np.percentile(ms, 95)), 1)})
+    return rows
 
 
 def run(students: int = 30, typists: int = 10, predictions: int = 20, with_training: bool = True,

@@ -20,6 +20,8 @@ def test_two_protocol_students_draw_and_type_and_get_every_answer():
     assert result["errors"] == 0, result["error_list"]
     assert result["predictions"] == 6
     assert result["draw"]["n"] == 3 and result["review"]["n"] == 3
+    assert sum(row["n"] for row in result["timeline"]) == 6  # every prediction in its 5 s of the class
+    assert result["cores_used"]["Streamlit server(s)"] > 0  # the server worked (read from /proc)
 
 
 def _template(kind: str):
