@@ -22,8 +22,10 @@ it); every student's websocket is a new browser without a cookie, so nginx sprea
 over the replicas; the result says how many sessions each replica got.
 
 A prediction's latency is the time from the student's message to the server's "script
-finished" message on that session. Errors: an exception or an error box on a student's page,
-a run that ended with an error, a lost websocket, or no answer within two minutes.
+finished" message on that session; ``answer_shown`` is the time to the answer itself (the
+digit, or the fourth verdict), which the page sends before the views below it. Errors: an
+exception or an error box on a student's page, a run that ended with an error, a lost websocket,
+or no answer within two minutes.
 """
 
 from __future__ import annotations
@@ -119,7 +121,9 @@ PROCESS_GROUPS = (  # what a process is, from its command line (first match)
 
 def cpu_seconds_by_group() -> dict[str, float]:
     """CPU seconds (user + system) used so far by every process of the groups above (Linux /proc;
-    empty elsewhere). Processes that ended in between are missed, which undercounts a little."""
+    empty elsewhere). A training process that has ended counts through its server (the CPU of
+    waited-for children); one that was running at the first snapshot is then counted whole, a
+    small overcount."""
     import os
 
     tick = os.sysconf("SC_CLK_TCK")
@@ -135,6 +139,9 @@ def cpu_seconds_by_group() -> dict[str, float]:
         group = next((name for name, marks in PROCESS_GROUPS if any(m in cmdline for m in marks)), None)
         if group:
             totals[group] = totals.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        if group == "Streamlit server(s)":  # the training processes it started and that have ended
+            ended = (int(fields[13]) + int(fields[14])) / tick
+            totals["training process"] = totals.get("training process", 0.0) + ended
     return totals
 
 
@@ -243,6 +250,8 @@ class ProtocolStudent:
         self.finished: asyncio.Queue = asyncio.Queue()
         self.closing = False
         self.answers = 0
+        self.expected = 0  # the answers (st.metric) a full prediction shows
+        self.answered_at: float | None = None  # when the last of them arrived
 
     async def connect(self):
         from websockets.asyncio.client import connect
@@ -266,6 +275,8 @@ class ProtocolStudent:
                     element = msg.delta.new_element
                     if element.WhichOneof("type") == "metric":  # a model's answer (Draw: 1, Review: 4)
                         self.answers += 1
+                        if self.answers == self.expected:
+                            self.answered_at = time.perf_counter()
                     elif element.WhichOneof("type") == "exception":
                         self.errors.append(f"exception on the page: {element.exception.message[:200]}")
                     elif element.WhichOneof("type") == "alert" and element.alert.format == 1:
@@ -285,6 +296,7 @@ class ProtocolStudent:
     def drain(self):
         Session.drain(self)
         self.answers = 0
+        self.answered_at = None
 
     async def close(self):
         self.closing = True
@@ -293,10 +305,13 @@ class ProtocolStudent:
 
 
 async def student(session: ProtocolStudent, kind: str, templates: dict, predictions: int, think: float,
-                  index: int) -> list[tuple[float, float]]:
-    """``(when sent, seconds to the answer)`` of each of the student's predictions."""
+                  index: int) -> list[tuple[float, float, float]]:
+    """``(when sent, seconds to the run's end, seconds to the answer shown)`` of each of the
+    student's predictions (the answer: the digit, or all four verdicts, arrives before the rest of
+    the page)."""
     rng = np.random.default_rng(index)
     opening, action = templates[kind]
+    session.expected = ANSWERS[kind]
     await session.connect()
     start = time.perf_counter()
     await session.send(opening)
@@ -309,9 +324,11 @@ async def student(session: ProtocolStudent, kind: str, templates: dict, predicti
         session.drain()
         start = time.perf_counter()
         await session.send(msg)
-        latencies.append((start, await session.wait_finished(start, timeout=120)))
+        finished = await session.wait_finished(start, timeout=120)
         if session.answers < ANSWERS[kind]:
             session.errors.append(f"prediction {n + 1}: {session.answers} answer(s) shown, not {ANSWERS[kind]}")
+        answered = (session.answered_at or start + finished) - start
+        latencies.append((start, finished, answered))
     return latencies
 
 
@@ -364,13 +381,14 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
             cpu = cpu_share(cpu_before, cpu_seconds_by_group(), wall)
             stop.set()
             runs_started = await training
-            errors, latencies, sent_at = [], {"draw": [], "review": []}, []
+            errors, latencies, sent_at, answered = [], {"draw": [], "review": []}, [], []
             for s, kind, r in zip(sessions, kinds, results):
                 if isinstance(r, BaseException):
                     errors.append(f"{s.name} ({kind}): {type(r).__name__}: {r}")
                 else:
-                    latencies[kind] += [seconds for _, seconds in r]
-                    sent_at += [(at - start, seconds) for at, seconds in r]
+                    latencies[kind] += [seconds for _, seconds, _ in r]
+                    sent_at += [(at - start, seconds) for at, seconds, _ in r]
+                    answered += [seconds for _, _, seconds in r]
                 errors += [f"{s.name} ({kind}): {e}" for e in s.errors]
                 if getattr(s, "ws", None) is not None:
                     await s.close()
@@ -396,7 +414,7 @@ async def class_at_once(url: str, students: int, typists: int, predictions: int,
             "errors": len(errors), "error_list": errors[:20], "training_runs_started": runs_started,
             "wall_seconds": round(wall, 1), "all": stats(everything), "draw": stats(latencies["draw"]),
             "review": stats(latencies["review"]), "with_training": with_training,
-            "timeline": timeline(sent_at), "cores_used": cpu,
+            "answer_shown": stats(answered), "timeline": timeline(sent_at), "cores_used": cpu,
             "sessions_per_replica": dict(sorted(per_replica.items()))}
 
 

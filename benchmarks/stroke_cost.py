@@ -280,7 +280,7 @@ async def drawers(url: str, template: tuple, students: int, strokes: int,
     results = await asyncio.gather(*(student(s, "draw", templates, strokes, think, i) for i, s in enumerate(sessions)))
     for s in sessions:
         await s.close()
-    return [seconds for r in results for _, seconds in r], [e for s in sessions for e in s.errors]
+    return [seconds for r in results for _, seconds, _ in r], [e for s in sessions for e in s.errors]
 
 
 def breakdown(records: list[dict]) -> dict:

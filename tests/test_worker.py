@@ -228,3 +228,27 @@ def test_a_killed_training_process_fails_the_run_with_a_sentence(mnist_path):
     assert job.wait(30)
     assert job.status == "failed" and "ended unexpectedly" in job.error
     assert queue.running == []
+
+
+def test_training_leaves_a_core_to_the_server(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    from models.training import worker
+
+    monkeypatch.delenv("EXPLORER_TRAINING_THREADS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert worker.training_threads() == 7
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert worker.training_threads() == 1  # never none
+    monkeypatch.setenv("EXPLORER_TRAINING_THREADS", "3")
+    assert worker.training_threads() == 3
+    # In a fresh process, as the training process starts: TensorFlow computes with that many threads.
+    code = ("from models.training import worker; worker._leave_a_core_to_the_server(); import tensorflow as tf; "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "EXPLORER_TRAINING_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"},
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.stdout.split()[-2:] == ["1", "1"]

@@ -182,6 +182,29 @@ class _ChildJob:
         self._events.put(("event", kind, fields))
 
 
+def training_threads() -> int:
+    """How many threads a training process computes with: ``EXPLORER_TRAINING_THREADS``, or every
+    core but one (at least one). The server's students keep that core: under a class of thirty
+    with a run training on both cores of a 2-core machine, answers waited behind it."""
+    import os
+
+    try:
+        chosen = int(os.environ.get("EXPLORER_TRAINING_THREADS", "0"))
+    except ValueError:
+        chosen = 0
+    return chosen if chosen > 0 else max(1, (os.cpu_count() or 1) - 1)
+
+
+def _leave_a_core_to_the_server() -> None:
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(training_threads())
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow already started its threads (cannot happen in a fresh process)
+        pass
+
+
 def _train_in_child(work, key: str, title: str | None, events, stop) -> None:
     """The training process: lower priority than the server, so drawing and typing students
     stay fast while a model trains (TensorFlow's threads would otherwise take both cores).
@@ -193,6 +216,7 @@ def _train_in_child(work, key: str, title: str | None, events, stop) -> None:
         os.nice(10)
     except OSError:
         pass
+    _leave_a_core_to_the_server()
     events.put(("event", "stage", {"text": "Starting TensorFlow"}))
     try:
         metadata, predictions, model_bytes = work.run(key, title, _ChildJob(events, stop))
