@@ -13,7 +13,9 @@ Every timer is *exclusive* (a piece's own time, without the timed pieces inside 
 add up to the whole run; "page code and Streamlit (rest)" is what no timer covers. Each row gives
 wall time and the script thread's CPU time: under load the difference is waiting (the GIL, the
 models' locks). A real Chromium records the messages a stroke sends (as the load benchmark does)
-and measures the round trip mouse-up → the CNN's answer on screen; then ``--students`` sessions
+and measures the round trip mouse-up → the CNN's answer on screen on the browser's own clock
+(``performance.now()``: the pen-up event, the drawing sent, the answer in the page, the frame
+after it painted); then ``--students`` sessions
 send ``--strokes`` new drawings each over Streamlit's websocket protocol.
 """
 
@@ -210,37 +212,43 @@ SHAPES = [  # strokes in canvas pixels: a 1, a 7, an L, a slanted 1, a Z, ...
 ]
 
 
+# The browser's own clock (performance.now()) on the Draw page: when the pen went up, when the
+# page next sent a message (the drawing), when an answer appeared in the page, and the frame
+# after that (painted). Playwright's own events reach Python tens of milliseconds late.
+IN_PAGE_CLOCK = """
+window.__trip = {up: null, sent: null, answer: null, painted: null};
+document.addEventListener("pointerup", () => {
+  window.__trip = {up: performance.now(), sent: null, answer: null, painted: null};
+}, true);
+const sendOfPage = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const trip = window.__trip;
+  if (trip.up !== null && trip.sent === null) trip.sent = performance.now();
+  return sendOfPage.call(this, data);
+};
+new MutationObserver(() => {
+  const trip = window.__trip;
+  if (trip.up === null || trip.answer !== null || !document.querySelector('[data-testid="stMetric"]')) return;
+  trip.answer = performance.now();
+  requestAnimationFrame(() => requestAnimationFrame(() => { trip.painted = performance.now(); }));
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
 async def round_trips(browser, url: str, n: int) -> tuple[list[float], list[float], list[float], int]:
-    """Mouse-up on the canvas → the CNN's answer on screen, ``n`` times (the canvas cleared between)."""
+    """Mouse-up on the canvas → the CNN's answer on screen, ``n`` times (the canvas cleared
+    between), on the browser's own clock: ``(to the answer painted, to the drawing sent, to the
+    answer in the page, strokes lost)``, in seconds."""
     from benchmarks.load import wait_idle
 
     page = await browser.new_page(viewport={"width": 1300, "height": 1400})
+    await page.add_init_script(IN_PAGE_CLOCK)
     await page.goto(url + "/draw", timeout=180_000)
     canvas = page.locator("canvas.upper-canvas").first
     await canvas.wait_for(timeout=180_000)
     await wait_idle(page)
     answer = page.locator('[data-testid="stMetric"]')
-    sent: list[float] = []  # when the page sent a message to the server (the canvas's new drawing)
-    finished: list[float] = []  # when the server's "script finished" reached the page
-
-    def on_frame(payload):
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        if isinstance(payload, bytes):
-            msg = ForwardMsg()
-            msg.ParseFromString(payload)
-            if msg.WhichOneof("type") == "script_finished":
-                finished.append(time.perf_counter())
-
-    def watch(ws):
-        ws.on("framesent", lambda _: sent.append(time.perf_counter()))
-        ws.on("framereceived", on_frame)
-
-    page.on("websocket", watch)
-    await page.reload()  # so the websocket is watched from its start
-    await canvas.wait_for(timeout=180_000)
-    await wait_idle(page)
-    times, to_send, to_finished, misses, i = [], [], [], 0, 0
+    times, to_send, to_answer, misses, i = [], [], [], 0, 0
     while len(times) < n and misses < n:  # the first stroke warms the session up and is not counted
         if await answer.count():
             await page.get_by_role("button", name="Clear").click()
@@ -254,21 +262,22 @@ async def round_trips(browser, url: str, n: int) -> tuple[list[float], list[floa
         for (ax, ay), (bx, by) in zip(points, points[1:]):
             for s in range(1, 9):
                 await page.mouse.move(box["x"] + ax + (bx - ax) * s / 8, box["y"] + ay + (by - ay) * s / 8)
-        start = time.perf_counter()
         await page.mouse.up()
         try:
             await answer.first.wait_for(state="visible", timeout=15_000)
+            await page.wait_for_function("() => window.__trip.painted !== null", timeout=15_000)
         except Exception:  # the stroke was lost (the canvas not ready): draw again, counted as a miss
             misses += 1
             continue
+        trip = await page.evaluate("window.__trip")
         if i:
-            times.append(time.perf_counter() - start)
-            to_send.append(next((t for t in sent if t >= start), start) - start)
-            to_finished.append(next((t for t in finished if t >= start), float("nan")) - start)
+            times.append((trip["painted"] - trip["up"]) / 1000)
+            to_send.append(((trip["sent"] or trip["answer"]) - trip["up"]) / 1000)
+            to_answer.append((trip["answer"] - trip["up"]) / 1000)
         i += 1
         await wait_idle(page)
     await page.close()
-    return times, to_send, to_finished, misses
+    return times, to_send, to_answer, misses
 
 
 async def drawers(url: str, template: tuple, students: int, strokes: int,
@@ -328,13 +337,13 @@ async def measure(strokes: int, students: int, think: float, roundtrips: int) ->
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             templates = await record_templates(browser, url)  # also warms every model up
             if roundtrips:
-                times, to_send, to_finished, misses = await round_trips(browser, url, roundtrips)
-                times, to_send, to_finished = (np.array(a) * 1000 for a in (times, to_send, to_finished))
+                times, to_send, to_answer, misses = await round_trips(browser, url, roundtrips)
+                times, to_send, to_answer = (np.array(a) * 1000 for a in (times, to_send, to_answer))
                 result["chromium_round_trip_ms"] = {"n": len(times), "lost_strokes": misses,
                                                     "median": round(float(np.median(times)), 1),
                                                     "p95": round(float(np.percentile(times, 95)), 1),
                                                     "sent_median": round(float(np.median(to_send)), 1),
-                                                    "finished_median": round(float(np.nanmedian(to_finished)), 1),
+                                                    "in_page_median": round(float(np.median(to_answer)), 1),
                                                     "all": [round(float(t), 1) for t in times]}
             await browser.close()
         time.sleep(0.5)
@@ -379,7 +388,7 @@ def print_table(result: dict) -> None:
         rt = result["chromium_round_trip_ms"]
         print(f"Chromium mouse-up → CNN answer on screen: median {rt['median']} ms, p95 {rt['p95']} ms (n={rt['n']});"
               f" mouse-up → the drawing sent: median {rt.get('sent_median')} ms,"
-              f" → the run's end received: median {rt.get('finished_median')} ms")
+              f" → the answer in the page: median {rt.get('in_page_median')} ms (the browser's own clock)")
 
 
 def main() -> None:
