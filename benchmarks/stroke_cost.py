@@ -14,8 +14,8 @@ add up to the whole run; "page code and Streamlit (rest)" is what no timer cover
 wall time and the script thread's CPU time: under load the difference is waiting (the GIL, the
 models' locks). A real Chromium records the messages a stroke sends (as the load benchmark does)
 and measures the round trip mouse-up → the CNN's answer on screen on the browser's own clock
-(``performance.now()``: the pen-up event, the drawing sent, the answer in the page, the frame
-after it painted); then ``--students`` sessions
+(``performance.now()``: the pen-up event, the drawing sent, the answer in the page, the answer
+painted, from Element Timing); then ``--students`` sessions
 send ``--strokes`` new drawings each over Streamlit's websocket protocol.
 """
 
@@ -213,8 +213,9 @@ SHAPES = [  # strokes in canvas pixels: a 1, a 7, an L, a slanted 1, a Z, ...
 
 
 # The browser's own clock (performance.now()) on the Draw page: when the pen went up, when the
-# page next sent a message (the drawing), when an answer appeared in the page, and the frame
-# after that (painted). Playwright's own events reach Python tens of milliseconds late.
+# page next sent a message (the drawing), when an answer appeared in the page, and when the
+# browser painted it (Element Timing's renderTime for the answer's text). Playwright's own events
+# reach Python tens of milliseconds late.
 IN_PAGE_CLOCK = """
 window.__trip = {up: null, sent: null, answer: null, painted: null};
 document.addEventListener("pointerup", () => {
@@ -228,10 +229,21 @@ WebSocket.prototype.send = function (data) {
 };
 new MutationObserver(() => {
   const trip = window.__trip;
-  if (trip.up === null || trip.answer !== null || !document.querySelector('[data-testid="stMetric"]')) return;
+  const value = document.querySelector('[data-testid="stMetric"] [data-testid="stMetricValue"]');
+  if (trip.up === null || trip.answer !== null || !value) return;
   trip.answer = performance.now();
-  requestAnimationFrame(() => requestAnimationFrame(() => { trip.painted = performance.now(); }));
+  for (const element of [value, ...value.querySelectorAll("*")]) {  // before it is painted: Element
+    element.setAttribute("elementtiming", "answer");  // Timing reports when its text is
+  }
 }).observe(document, {subtree: true, childList: true});
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) {
+    const trip = window.__trip;
+    if (entry.identifier === "answer" && trip.answer !== null && trip.painted === null) {
+      trip.painted = entry.renderTime || entry.loadTime;
+    }
+  }
+}).observe({type: "element", buffered: true});
 """
 
 
