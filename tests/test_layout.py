@@ -7,7 +7,7 @@ from pages._ui import layout
 
 def test_every_marked_block_has_its_rule():
     for key in (layout.CANVAS_BLOCK, layout.ANSWER_BLOCK, layout.VERDICTS, layout.EQUATIONS, layout.REVIEW_INPUT,
-                layout.REVIEW_RESULTS):
+                layout.REVIEW_RESULTS, layout.INVISIBLE):
         assert f".st-key-{key}" in layout.STYLESHEET, key
     assert f'[class*="st-key-{layout.PIXELATED}"] img' in layout.STYLESHEET  # a prefix: several images
 

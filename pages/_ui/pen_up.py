@@ -49,5 +49,8 @@ _send_on_pen_up = st.components.v2.component("explorer.send_on_pen_up", js=SEND_
 
 
 def send_on_pen_up() -> None:
-    """Mount once on a page with a drawing canvas (it shows nothing)."""
-    _send_on_pen_up(key="send_on_pen_up")
+    """Mount once on a page with a drawing canvas (it shows nothing and takes no room)."""
+    from pages._ui import layout
+
+    with st.container(key=layout.INVISIBLE):
+        _send_on_pen_up(key="send_on_pen_up")
