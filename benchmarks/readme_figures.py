@@ -225,6 +225,7 @@ def _load_runs() -> dict[str, dict]:
 
 
 LOAD_TARGET_P95_MS = 300  # issue: the class of 30 at p95 ≤ 300 ms while one session trains
+ROUND_TRIP_TARGET_MS = 150  # issue: one student's mouse-up → answer on screen, median, quiet machine
 
 
 def replicas() -> str:
@@ -263,9 +264,14 @@ def stroke_cost() -> str:
     trip, run = r["chromium_round_trip_ms"], r["per_run"]
     pieces = sorted(run["pieces"].items(), key=lambda item: -item[1]["wall_ms"])[:4]
     biggest = ", ".join(f"{name} {piece['wall_ms']:.1f} ms" for name, piece in pieces)
-    text = (f"One student alone, in Chromium: mouse-up → the CNN's answer on screen in a median of "
-            f"{trip['median']:,.0f} ms (p95 {trip['p95']:,.0f} ms, {trip['n']} strokes); the drawing leaves the "
-            f"browser {trip['sent_median']:,.0f} ms after mouse-up")
+    target = ROUND_TRIP_TARGET_MS
+    text = (f"One student alone, in Chromium: mouse-up → the CNN's answer painted on screen in a median of "
+            f"{trip['median']:,.0f} ms (p95 {trip['p95']:,.0f} ms, {trip['n']} strokes; the target is ≤ {target} ms: "
+            f"{'met' if trip['median'] <= target else 'not met'}); the drawing leaves the browser "
+            f"{trip['sent_median']:,.0f} ms after mouse-up")
+    if "in_page_median" in trip:
+        text += (f", the answer is in the page after {trip['in_page_median']:,.0f} ms, and the browser paints it "
+                 "once it has rendered the rest of the run's updates")
     if (RESULTS / "stroke_cost_before_pen_up.json").is_file():  # the same measurement before pages/_ui/pen_up.py
         before = _result("stroke_cost_before_pen_up")
         old = before["results"]["chromium_round_trip_ms"]
