@@ -22,3 +22,16 @@ def test_the_review_fade_follows_streamlits_unsent_text_hint():
     fade = next(rule for rule in layout.STYLESHEET.split("}") if "InputInstructions" in rule)
     assert f".st-key-{layout.REVIEW_INPUT}" in fade and f".st-key-{layout.REVIEW_RESULTS} ~ *" in fade
     assert "opacity: 0.35" in layout.STYLESHEET
+
+
+def test_charts_undo_the_zoom_they_are_sized_under():
+    """Streamlit sizes a chart from its box's zoomed width; drawn zoomed again, a chart lost its
+    right quarter. Inside charts the page's zoom is undone, on wide screens and in projector mode."""
+    import re
+
+    from pages._ui import classroom
+
+    for css in (layout.STYLESHEET, classroom.PROJECTOR_CSS):
+        page = float(re.search(r"\.stMainBlockContainer \{ zoom: ([\d.]+); \}", css).group(1))
+        chart = float(re.search(r'\[data-testid="stVegaLiteChart"\] \{ zoom: ([\d.]+); \}', css).group(1))
+        assert abs(page * chart - 1) < 1e-3, (page, chart)

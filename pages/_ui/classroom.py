@@ -113,7 +113,9 @@ def sidebar() -> None:
 
 PROJECTOR_CSS = """
 <style>
-.stMainBlockContainer { zoom: 1.35; }  /* projector layout: type, canvas, charts, all larger */
+.stMainBlockContainer { zoom: 1.35; }  /* projector layout: type, canvas, answers, all larger */
+/* Charts are sized from their box's zoomed width and then zoomed again: undo it inside them. */
+.stMainBlockContainer [data-testid="stVegaLiteChart"] { zoom: 0.7407; }
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
 [data-testid="stMainMenu"] { display: none !important; }
 .stMainBlockContainer { padding-top: 1.5rem; max-width: 100%; }

@@ -60,12 +60,15 @@ STYLESHEET = """
 @media (pointer: coarse) {
   [data-testid="stRadio"] label, [data-testid="stButtonGroup"] button { min-height: 2.4rem; }
 }
-/* The screen at the front of the room: everything in the page grows together, type, canvas,
-   matrix cells, charts and answers (Streamlit sizes its text in px, so a root font size would not
-   do it; CSS zoom does, and the canvas still puts the ink where the pointer is). */
+/* The screen at the front of the room: the page grows together, type, canvas, answers and
+   pictures (Streamlit sizes its text in px, so a root font size would not do it; CSS zoom does,
+   and the canvas still puts the ink where the pointer is). Charts keep their own size. */
 @media (min-width: 1600px) {
   .stMainBlockContainer { zoom: 1.3; }
   [data-testid="stSidebarContent"] { zoom: 1.15; }
+  /* Streamlit sizes a chart from its box's zoomed width, which was then zoomed again (1.3 x 1.3:
+     a chart's right quarter was cut off): inside a chart the zoom is undone. */
+  .stMainBlockContainer [data-testid="stVegaLiteChart"] { zoom: 0.7692; }
 }
 </style>
 """

@@ -147,6 +147,14 @@ def test_review_verdicts_and_equations_are_never_cut(app_url, browser, width):
         overflow = equations.nth(i).evaluate("e => e.scrollWidth - e.clientWidth")
         # (KaTeX's accents, the tilde of c̃, overhang by 2 px at any width)
         assert overflow <= 3, f"equation {i} is {overflow} px wider than its column at {width} px"
+    # The word-by-word and sentence charts are drawn within their boxes (under a wide screen's zoom
+    # they were sized from the zoomed width and zoomed again: their right quarter was cut off).
+    wait_until_drawn(page, '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg', 2)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for i in range(charts.count()):
+        past = charts.nth(i).evaluate("e => e.querySelector('canvas, svg').getBoundingClientRect().right"
+                                      " - e.getBoundingClientRect().right")
+        assert past <= 1, f"chart {i} is drawn {past:.0f} px past its box at {width} px"
     page.screenshot(path=ARTIFACTS / f"fit_review_{width}.png", full_page=True)
     page.context.close()
 
