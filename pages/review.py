@@ -5,7 +5,6 @@ import streamlit as st
 
 from pages._ui import classroom, datasets, model_cache, navigation, streamlit_fixes, tf_import, url_state
 from pages._ui.charts import reading as charts
-from pages._ui.charts.style import with_its_data
 
 streamlit_fixes.require_router()
 tf_import.import_tensorflow()  # before anything that imports TensorFlow
@@ -139,7 +138,7 @@ st.subheader("Word by word")
 chart_col, eq_col = st.columns([2.2, 1], gap="large")
 with chart_col:
     curves = {ready[k].spec.title: r.trajectory for k, r in readings.items()}
-    st.vega_lite_chart(spec=with_its_data(*charts.sentiment_trajectory(curves, first.seen())))
+    st.vega_lite_chart(*charts.sentiment_trajectory(curves, first.seen()))
     moved = reviews.moves_caption({ready[k].spec.title: reviews.biggest_move(r.trajectory, r.tokens.read_words)
                                    for k, r in readings.items()})
     if moved:
@@ -179,8 +178,8 @@ read_text = reviews.review_text(review)  # what the models read: a long paste's 
 if len(sentences.split_sentences(read_text)) > 1:
     by_sentence = reviews.sentence_verdicts({k: m.runner for k, m in ready.items()}, read_text)
     st.subheader("Sentence by sentence")
-    st.vega_lite_chart(spec=with_its_data(*charts.sentence_verdicts(
-        by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()})))
+    st.vega_lite_chart(*charts.sentence_verdicts(
+        by_sentence.sentences, {ready[k].spec.title: p for k, p in by_sentence.probabilities.items()}))
     disputed = by_sentence.disputed()
     st.caption("Each sentence read on its own, as if it were the whole review. A long review is often mixed; "
                "the answer above comes from reading all of it in order"

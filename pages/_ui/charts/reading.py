@@ -73,6 +73,13 @@ def readout_lines(probabilities: np.ndarray, class_names: list[str],
         for t in range(steps) for c in range(len(class_names))])
     return reusable(_readout_lines, data, tuple(class_names), step_label, steps)
 
+def _half_way(channel: str) -> alt.Chart:
+    """The dashed 50% line between negative and positive, drawn once from the chart's own data
+    (one aggregated row), so the chart has no data but that."""
+    return alt.Chart().transform_aggregate(rows="count()").mark_rule(strokeDash=[6, 4], color="#555").encode(
+        **{channel: alt.datum(0.5)})
+
+
 def _sentiment_trajectory(data: pd.DataFrame, labelled: bool) -> alt.Chart:
     word_axis = alt.Axis(labelAngle=-50, labelLimit=120, labelOverlap=False)
     x = (alt.X("label:N", sort=alt.EncodingSortField("step"), title="word read", axis=word_axis)
@@ -85,8 +92,7 @@ def _sentiment_trajectory(data: pd.DataFrame, labelled: bool) -> alt.Chart:
                         legend=alt.Legend(orient="top", columns=2)),  # beside the plot: a phone's width
         tooltip=["model", "step", "word", alt.Tooltip("P(positive):Q", format=".1%")],
     )
-    middle = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(y="y:Q")
-    return styled(alt.layer(middle, lines, data=data).properties(height=340))
+    return styled(alt.layer(_half_way("y"), lines, data=data).properties(height=340))
 
 
 def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str],
@@ -105,7 +111,6 @@ def sentiment_trajectory(curves: dict[str, np.ndarray], words: list[str],
 def _sentence_verdicts(data: pd.DataFrame, sentences: int) -> alt.Chart:
     # A shaded background layer squeezed the rows into one line in Streamlit's renderer: dots and
     # the 50% rule only.
-    middle = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
     dots = alt.Chart().mark_point(filled=True, size=140, opacity=0.9).encode(
         x=alt.X("P(positive):Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                 title="P(positive) of each sentence read on its own: ← negative · positive →"),
@@ -114,7 +119,7 @@ def _sentence_verdicts(data: pd.DataFrame, sentences: int) -> alt.Chart:
         shape=alt.Shape("model:N", title="model"),
         tooltip=["model", "text", "verdict", alt.Tooltip("P(positive):Q", format=".1%")],
     )
-    return styled(alt.layer(middle, dots, data=data).properties(height=36 * sentences + 50))
+    return styled(alt.layer(_half_way("x"), dots, data=data).properties(height=36 * sentences + 50))
 
 
 def sentence_verdicts(sentences: list[str], probabilities: dict[str, np.ndarray],
