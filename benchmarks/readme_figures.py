@@ -270,17 +270,24 @@ def stroke_cost() -> str:
             f"{'met' if trip['median'] <= target else 'not met'}); the drawing leaves the browser "
             f"{trip['sent_median']:,.0f} ms after mouse-up")
     if "in_page_median" in trip:
-        text += (f", the answer is in the page after {trip['in_page_median']:,.0f} ms, and the browser paints it "
-                 "once it has rendered the rest of the run's updates")
+        text += f", the answer is in the page after {trip['in_page_median']:,.0f} ms"
+        text += (" and painted at once: the views below it are asked for only once it is on screen"
+                 if run.get("script_runs_per_stroke", 1) > 1 else
+                 ", and the browser paints it once it has rendered the rest of the run's updates")
     if (RESULTS / "stroke_cost_before_pen_up.json").is_file():  # the same measurement before pages/_ui/pen_up.py
         before = _result("stroke_cost_before_pen_up")
         old = before["results"]["chromium_round_trip_ms"]
         text += (f" (before it was sent at pen-up: {old['median']:,.0f} ms to the answer, the drawing leaving after "
                  f"{old['sent_median']:,.0f} ms, the canvas's own debounce; `stroke_cost_before_pen_up.json`, "
                  f"{_when(before)})")
-    text += (f". On the server a Draw-page run takes {run['run_wall_ms']['median']:.0f} ms "
-             f"({run['run_cpu_ms']['median']:.0f} ms of CPU); its largest pieces: {biggest} "
-             f"(`python -m benchmarks.stroke_cost`, {_when(one)}).")
+    if "answer_run_wall_ms" in run:  # the answer's run, then the views' run
+        text += (f". On the server a stroke takes {run['run_wall_ms']['median']:.0f} ms "
+                 f"({run['run_cpu_ms']['median']:.0f} ms of CPU) in {run['script_runs_per_stroke']:.0f} runs, the "
+                 f"answer's run {run['answer_run_wall_ms']['median']:.0f} ms of it")
+    else:
+        text += (f". On the server a Draw-page run takes {run['run_wall_ms']['median']:.0f} ms "
+                 f"({run['run_cpu_ms']['median']:.0f} ms of CPU)")
+    text += f"; its largest pieces: {biggest} (`python -m benchmarks.stroke_cost`, {_when(one)})."
     return text
 
 

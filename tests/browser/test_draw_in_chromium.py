@@ -65,7 +65,11 @@ def test_drawing_a_seven_then_clearing(app_url):
         page.screenshot(path=ARTIFACTS / "draw_seven.png", full_page=True)
         page.get_by_role("button", name="Clear").click()
         page.get_by_text("Draw a digit (0–9)").wait_for(timeout=30_000)
+        # The views below the answer follow it a moment later (pages/_ui/answer_first.py): they go too.
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stMetric\"]')", timeout=10_000)
+        page.wait_for_timeout(500)
         assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0
 
 
 # The canvas's own send waits for 200 ms without changes (its JavaScript's debounce). Here every
@@ -77,7 +81,8 @@ window.setTimeout = (fn, delay, ...args) => delay === 200 ? 0 : setTimeoutOfPage
 window.__sends = [];
 const sendOfPage = WebSocket.prototype.send;
 WebSocket.prototype.send = function (data) {
-  window.__sends.push(performance.now());
+  // when, and whether an answer was already on the page then
+  window.__sends.push([performance.now(), !!document.querySelector('[data-testid="stMetric"]')]);
   return sendOfPage.call(this, data);
 };
 window.__penUps = [];
@@ -96,5 +101,59 @@ def test_a_stroke_is_sent_once_at_pen_up(app_url):
         wait_for_app(page)
         page.wait_for_timeout(500)
         sends, pen_ups = page.evaluate("[window.__sends, window.__penUps]")
-        assert len(sends) == 1, f"the stroke went to the server {len(sends)} times"
-        assert sends[0] >= pen_ups[-1]
+        stroke = [when for when, answered in sends if not answered]
+        assert len(stroke) == 1, f"the stroke went to the server {len(stroke)} times"
+        assert stroke[0] >= pen_ups[-1]
+        # Then, once the answer was on the page, one more message: the views below it asking to
+        # follow (pages/_ui/answer_first.py), and they show this stroke.
+        assert len(sends) == 2 and sends[1][1], sends
+        assert page.get_by_text("Your drawing as the pen models get it: 1 stroke(s)").count() == 1
+
+
+# When a stroke's answer is painted (Element Timing) and when the first of the views below it (its
+# heading, which React puts in the page with the rest of the run's views) arrives, on the browser's clock.
+PAINT_AND_VIEWS = """
+window.__seen = {answerPainted: null, views: null};
+new MutationObserver(() => {
+  const seen = window.__seen;
+  const value = document.querySelector('[data-testid="stMetric"] [data-testid="stMetricValue"]');
+  if (value && !value.hasAttribute("elementtiming")) {
+    for (const element of [value, ...value.querySelectorAll("*")]) element.setAttribute("elementtiming", "answer");
+  }
+  if (seen.views === null && [...document.querySelectorAll("h3")].some((h) => h.textContent.includes(VIEWS))) {
+    seen.views = performance.now();
+  }
+}).observe(document, {subtree: true, childList: true});
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) {
+    if (entry.identifier === "answer" && window.__seen.answerPainted === null) {
+      window.__seen.answerPainted = entry.renderTime || entry.loadTime;
+    }
+  }
+}).observe({type: "element", buffered: true});
+""".replace("VIEWS", '"Every model\'s probabilities"')
+
+
+def test_the_answer_is_on_screen_before_the_views_arrive(app_url):
+    """pages/_ui/answer_first.py: the views are asked for once the answer is painted, so the
+    browser never has to draw them all before the student sees the digit (every stroke)."""
+    with browser_page() as page:
+        page.add_init_script(PAINT_AND_VIEWS)
+        page.goto(app_url + "/draw")
+        wait_for_app(page)
+        order = []
+        for stroke in range(4):
+            if stroke:
+                page.get_by_role("button", name="Clear").click()
+                page.get_by_text("Every model's probabilities").wait_for(state="detached", timeout=30_000)
+                wait_for_app(page)
+                page.wait_for_timeout(500)  # the new canvas sets up its pen after the run
+            page.evaluate("window.__seen = {answerPainted: null, views: null}")
+            assert not page.get_by_text("Every model's probabilities").count()  # no views yet
+            draw_stroke(page, [(140, 45), (138, 235)])
+            assert cnn_answer(page) == "1"
+            page.get_by_text("Every model's probabilities").wait_for(timeout=60_000)
+            page.wait_for_function("() => window.__seen.answerPainted !== null", timeout=10_000)
+            seen = page.evaluate("window.__seen")
+            order.append(round(seen["views"] - seen["answerPainted"]))
+        assert all(gap > 0 for gap in order), f"the views arrived this long after the answer was painted: {order} ms"
