@@ -11,9 +11,7 @@ How the class is simulated (loopback only, bounded in count and time):
 2. Thirty students connect to the same websocket with Streamlit's own protocol, each a real
    server session, and replay what the browser did: open the page, then 20 times send a new
    drawing (a PNG of random strokes, like the canvas sends) or a new review, a few seconds
-   apart (``--think``, 0 for back-to-back). After a drawing's answer they ask for the views
-   below it, as the browser does once the answer is on screen (``pages/_ui/answer_first.py``).
-   The students' pages are not rendered: in a
+   apart (``--think``, 0 for back-to-back). The students' pages are not rendered: in a
    classroom the browsers run on the students' laptops, and thirty Chromiums on the server's
    two cores would measure the browsers, not the server.
 3. Meanwhile one real Chromium keeps training the default quick run on the Train page.
@@ -24,9 +22,8 @@ it); every student's websocket is a new browser without a cookie, so nginx sprea
 over the replicas; the result says how many sessions each replica got.
 
 A prediction's latency is the time from the student's message to the server's "script
-finished" message of the page's last run for it (for a drawing: the views' run);
-``answer_shown`` is the time to the answer itself (the digit, or the fourth verdict), which the
-page sends before the views below it. Errors: an
+finished" message on that session; ``answer_shown`` is the time to the answer itself (the
+digit, or the fourth verdict), which the page sends before the views below it. Errors: an
 exception or an error box on a student's page, a run that ended with an error, a lost websocket,
 or no answer within two minutes.
 """
@@ -180,16 +177,13 @@ async def record_templates(browser, url: str) -> dict:
     draw_open = reruns()[0]
     box = await canvas.bounding_box()
     session.drain()
-    before = len(reruns())
     await page.mouse.move(box["x"] + 140, box["y"] + 40)
     await page.mouse.down()
     for step in range(1, 9):
         await page.mouse.move(box["x"] + 140, box["y"] + 40 + step * 25)
     await page.mouse.up()
     await session.wait_finished(time.perf_counter(), timeout=120)
-    await page.get_by_text("Your drawing as the pen models get it").wait_for(timeout=120_000)  # the views followed
-    await wait_idle(page)
-    draw_action, *draw_views = reruns()[before:]  # the stroke; the views asking to follow (answer_first)
+    draw_action = reruns()[-1]
 
     sent.clear()
     await page.goto(url + "/review", timeout=180_000)
@@ -206,7 +200,7 @@ async def record_templates(browser, url: str) -> dict:
         raise RuntimeError("the recording browser saw an exception on the page")
     session.closing = True
     await page.close()
-    return {"draw": (draw_open, draw_action, draw_views), "review": (review_open, review_action, [])}
+    return {"draw": (draw_open, draw_action), "review": (review_open, review_action)}
 
 
 # -- 2. Students on Streamlit's own protocol ---------------------------------------------------
@@ -227,9 +221,8 @@ def random_drawing(rng) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-def with_new_input(template, kind: str, rng, n: int, student: int, drawing: str | None = None):
-    """The recorded action message with a new drawing (``drawing``, or a random one) or a new
-    review in it."""
+def with_new_input(template, kind: str, rng, n: int, student: int):
+    """The recorded action message with a new drawing or a new review in it."""
     import json
 
     msg = type(template)()
@@ -237,7 +230,7 @@ def with_new_input(template, kind: str, rng, n: int, student: int, drawing: str 
     for widget in msg.rerun_script.widget_states.widgets:
         if kind == "draw" and widget.WhichOneof("value") == "json_value" and "drawing" in widget.json_value:
             value = json.loads(widget.json_value)
-            value["drawing"]["data"] = drawing or random_drawing(rng)
+            value["drawing"]["data"] = random_drawing(rng)
             widget.json_value = json.dumps(value)
         elif kind == "review" and widget.id.endswith("-review_text"):
             widget.string_value = f"{REVIEWS[n % len(REVIEWS)]} (student {student}, review {n + 1})"
@@ -313,12 +306,11 @@ class ProtocolStudent:
 
 async def student(session: ProtocolStudent, kind: str, templates: dict, predictions: int, think: float,
                   index: int) -> list[tuple[float, float, float]]:
-    """``(when sent, seconds to the page's last run's end, seconds to the answer shown)`` of each
-    of the student's predictions (the answer: the digit, or all four verdicts, arrives before the
-    rest of the page). A drawing's views are asked for once its answer is in, as the browser does
-    (``pages/_ui/answer_first.py``): the run's end is the end of that second run."""
+    """``(when sent, seconds to the run's end, seconds to the answer shown)`` of each of the
+    student's predictions (the answer: the digit, or all four verdicts, arrives before the rest of
+    the page)."""
     rng = np.random.default_rng(index)
-    opening, action, follow_ups = templates[kind]
+    opening, action = templates[kind]
     session.expected = ANSWERS[kind]
     await session.connect()
     start = time.perf_counter()
@@ -328,15 +320,11 @@ async def student(session: ProtocolStudent, kind: str, templates: dict, predicti
     for n in range(predictions):
         if think:  # drawing a stroke or typing a sentence takes a moment
             await asyncio.sleep(float(rng.uniform(0.5, 1.5)) * think * (2 if kind == "review" else 1))
-        drawing = random_drawing(rng) if kind == "draw" else None
-        msg = with_new_input(action, kind, rng, n, index, drawing)
+        msg = with_new_input(action, kind, rng, n, index)
         session.drain()
         start = time.perf_counter()
         await session.send(msg)
         finished = await session.wait_finished(start, timeout=120)
-        for follow_up in follow_ups:  # the same drawing in every widget state, as in the browser
-            await session.send(with_new_input(follow_up, kind, rng, n, index, drawing))
-            finished = await session.wait_finished(start, timeout=120)
         if session.answers < ANSWERS[kind]:
             session.errors.append(f"prediction {n + 1}: {session.answers} answer(s) shown, not {ANSWERS[kind]}")
         answered = (session.answered_at or start + finished) - start

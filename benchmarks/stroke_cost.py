@@ -1,4 +1,4 @@
-"""Where a stroke's time goes on the server: the Draw page's runs for one stroke taken apart.
+"""Where a stroke's time goes on the server: one Draw-page run taken apart.
 
     python -m benchmarks.stroke_cost [--strokes 15] [--students 1] [--think 0.5] [--roundtrips 11] [--save]
 
@@ -9,10 +9,8 @@ Altair/Vega spec building (``pages/_ui/charts``), Streamlit's marshalling of cha
 (``st.vega_lite_chart``, ``st.image``'s PNG encoding), every element delta the script enqueues,
 and, on the server's event loop, the protobuf serialisation of what goes on the wire.
 
-A stroke is two script runs: the answer's, then the views' once the answer is on screen
-(``pages/_ui/answer_first.py``); the breakdown adds a stroke's runs up. Every timer is
-*exclusive* (a piece's own time, without the timed pieces inside it), so the rows add up to the
-whole stroke; "page code and Streamlit (rest)" is what no timer covers. Each row gives
+Every timer is *exclusive* (a piece's own time, without the timed pieces inside it), so the rows
+add up to the whole run; "page code and Streamlit (rest)" is what no timer covers. Each row gives
 wall time and the script thread's CPU time: under load the difference is waiting (the GIL, the
 models' locks). A real Chromium records the messages a stroke sends (as the load benchmark does)
 and measures the round trip mouse-up → the CNN's answer on screen on the browser's own clock
@@ -43,6 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # -- Server side: timers around the pieces of a run -------------------------------------------
 
 PROBABILITIES = "models: predict_each (digit + pen)"  # the class probabilities of a run
+PAINT_WAIT = "waiting while the browser paints the answer"  # pages/_ui/answer_first.py: sleeping, no CPU
 _local = threading.local()
 _wire = {"messages": 0, "bytes": 0, "wall_s": 0.0}  # serialisation on the event loop (all sessions)
 _wire_lock = threading.Lock()
@@ -108,7 +107,7 @@ def install_timers(log_path: str) -> None:
             run = _local.run
             run["page code and Streamlit (rest)"] = [wall - inner_wall, cpu - inner_cpu, 1]
             record = {"at": time.time(), "wall_s": wall, "cpu_s": cpu, "fragment": bool(ctx.current_fragment_id)
-                      if hasattr(ctx, "current_fragment_id") else None, "session": getattr(ctx, "session_id", None),
+                      if hasattr(ctx, "current_fragment_id") else None,
                       "pieces": {k: [round(v[0], 6), round(v[1], 6), v[2]] for k, v in run.items()}}
             _local.stack = None
             with log_lock:
@@ -154,11 +153,11 @@ def _wrap_pieces() -> None:
 
     from data import digits
     from models.probes import compiled, features, pen, recurrent
-    from pages._ui import classroom, pen_view
+    from pages._ui import answer_first, classroom, pen_view
     from pages._ui.charts import reading
 
     _patch(streamlit_drawable_canvas, "st_canvas", "canvas: decode the drawing")
-    _patch(digits, "prepare", PREPARE)
+    _patch(digits, "prepare", "input: prepare 28×28")
     _patch(compiled, "predict_each", PROBABILITIES)
     if hasattr(compiled, "Ensemble"):  # the models of a request in one batched call
         _patch(compiled.Ensemble, "__call__", PROBABILITIES)
@@ -182,7 +181,9 @@ def _wrap_pieces() -> None:
     for owner in (st, DeltaGenerator):
         _patch(owner, "vega_lite_chart", "streamlit: vega_lite_chart marshalling")
     _patch(DeltaGenerator, "_enqueue", "streamlit: enqueue element deltas")
-    _patch(pen_view, "read_the_pen", "pen view (rest)")
+    _patch(pen_view, "read", "pen view (rest)")
+    _patch(pen_view, "show", "pen view (rest)")
+    _patch(answer_first, "let_it_paint", PAINT_WAIT)
 
 
 def serve(port: int, log_path: str) -> None:
@@ -306,37 +307,9 @@ async def drawers(url: str, template: tuple, students: int, strokes: int,
     return [seconds for r in results for _, seconds, _ in r], [e for s in sessions for e in s.errors]
 
 
-PREPARE = "input: prepare 28×28"  # only the answer's run prepares the input
-
-
-def per_stroke(records: list[dict]) -> list[dict]:
-    """The runs of each stroke taken together: the answer's run (it prepares the input) and the
-    runs that follow it on the same session (the views, ``pages/_ui/answer_first.py``), their
-    pieces and times added up; ``answer_wall_s`` is the answer's run alone."""
-    strokes, current = [], {}
-    for record in records:
-        session = record.get("session")
-        if PREPARE in record["pieces"]:
-            current[session] = {"wall_s": 0.0, "cpu_s": 0.0, "runs": 0, "pieces": {},
-                                "answer_wall_s": record["wall_s"]}
-            strokes.append(current[session])
-        stroke = current.get(session)
-        if stroke is None:
-            continue
-        stroke["wall_s"] += record["wall_s"]
-        stroke["cpu_s"] += record["cpu_s"]
-        stroke["runs"] += 1
-        for label, (wall, cpu, calls) in record["pieces"].items():
-            entry = stroke["pieces"].setdefault(label, [0.0, 0.0, 0])
-            entry[0] += wall
-            entry[1] += cpu
-            entry[2] += calls
-    return strokes
-
-
 def breakdown(records: list[dict]) -> dict:
-    """Median per stroke of each piece (ms, wall and CPU), over the strokes that predicted."""
-    runs = [r for r in per_stroke(records) if PROBABILITIES in r["pieces"]]
+    """Median per run of each piece (ms, wall and CPU) over the runs that predicted."""
+    runs = [r for r in records if PROBABILITIES in r["pieces"]]
     labels = sorted({k for r in runs for k in r["pieces"]})
     rows = {}
     for label in labels:
@@ -347,14 +320,10 @@ def breakdown(records: list[dict]) -> dict:
                        "mean_wall_ms": round(float(wall.mean()), 2), "calls": float(calls)}
     wall = np.array([r["wall_s"] for r in runs]) * 1000
     cpu = np.array([r["cpu_s"] for r in runs]) * 1000
-    answer = np.array([r["answer_wall_s"] for r in runs]) * 1000
-    return {"runs": len(runs), "script_runs_per_stroke": float(np.median([r["runs"] for r in runs])),
-            "pieces": dict(sorted(rows.items(), key=lambda kv: -kv[1]["mean_wall_ms"])),
+    return {"runs": len(runs), "pieces": dict(sorted(rows.items(), key=lambda kv: -kv[1]["mean_wall_ms"])),
             "run_wall_ms": {"median": round(float(np.median(wall)), 1),
                             "p95": round(float(np.percentile(wall, 95)), 1)},
-            "run_cpu_ms": {"median": round(float(np.median(cpu)), 1), "p95": round(float(np.percentile(cpu, 95)), 1)},
-            "answer_run_wall_ms": {"median": round(float(np.median(answer)), 1),
-                                   "p95": round(float(np.percentile(answer, 95)), 1)}}
+            "run_cpu_ms": {"median": round(float(np.median(cpu)), 1), "p95": round(float(np.percentile(cpu, 95)), 1)}}
 
 
 def read_log(path: Path) -> list[dict]:
@@ -417,20 +386,19 @@ def print_table(result: dict) -> None:
     per = result["per_run"]
     print(f"\n{result['students']} student(s) x {result['strokes']} strokes, think {result['think_s']} s;"
           f" {per['runs']} predicting runs; load average {result['load_average'][0]:.1f}")
-    print(f"{'piece (exclusive, median per stroke)':48s} {'wall ms':>9s} {'CPU ms':>9s} {'mean ms':>9s} {'calls':>6s}")
+    print(f"{'piece (exclusive, median per run)':48s} {'wall ms':>9s} {'CPU ms':>9s} {'mean ms':>9s} {'calls':>6s}")
     for label, row in per["pieces"].items():
         print(f"{label:48s} {row['wall_ms']:9.2f} {row['cpu_ms']:9.2f} {row['mean_wall_ms']:9.2f} {row['calls']:6.0f}")
-    print(f"{'whole stroke':48s} {per['run_wall_ms']['median']:9.1f} {per['run_cpu_ms']['median']:9.1f}"
-          f"   (p95 wall {per['run_wall_ms']['p95']} ms; {per['script_runs_per_stroke']:g} script runs, the answer's"
-          f" run {per['answer_run_wall_ms']['median']} ms)")
+    print(f"{'whole run':48s} {per['run_wall_ms']['median']:9.1f} {per['run_cpu_ms']['median']:9.1f}"
+          f"   (p95 wall {per['run_wall_ms']['p95']} ms)")
     w = result["wire_per_run"]
-    print(f"wire per stroke: {w['messages']} messages, {w['kB']} kB, serialised in {w['serialise_ms']} ms (event loop)")
+    print(f"wire per run: {w['messages']} messages, {w['kB']} kB, serialised in {w['serialise_ms']} ms (event loop)")
     if "batching" in result:
         b = result["batching"]
         print(f"batched predictions (digit and pen ensembles): {b['predictions']} in {b['model_calls']} model calls")
     lat = result["latency_ms"]
-    print(f"message → the page's last run finished: median {lat['median']} ms, p95 {lat['p95']} ms,"
-          f" max {lat['max']} ms; errors {len(result['errors'])}")
+    print(f"message → script finished: median {lat['median']} ms, p95 {lat['p95']} ms, max {lat['max']} ms;"
+          f" errors {len(result['errors'])}")
     if "chromium_round_trip_ms" in result:
         rt = result["chromium_round_trip_ms"]
         print(f"Chromium mouse-up → CNN answer on screen: median {rt['median']} ms, p95 {rt['p95']} ms (n={rt['n']});"

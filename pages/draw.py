@@ -1,7 +1,5 @@
 """Draw a digit: every MNIST model's answer, what the models see, and what happens inside."""
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
@@ -75,37 +73,12 @@ def mnist_input():
     return image, f"True label: **{label}** (test digit #{index})"
 
 
-@dataclass
-class Reading:
-    """What the answer's fragment read, left in the session for the views' fragment."""
-
-    id: str  # names the input's content (answer_first.reading_id)
-    image28: np.ndarray | None  # the prepared 28×28 input, None when there is nothing to read
-    probabilities: dict | None  # each digit model's probabilities for it
-    canvas_json: dict | None  # the strokes, for the pen models (Draw only)
-
-    @classmethod
-    def nothing(cls) -> "Reading":
-        return cls(answer_first.reading_id(None), None, None, None)
-
-
-READING = "draw_reading"
-
-
-def hand_over(reading: Reading) -> None:
-    """Leave the reading for the views, which follow once this run's answer is on screen."""
-    st.session_state[READING] = reading
-    answer_first.announce("draw", reading.id)
-
-
 @st.fragment
 def digit_lab():
-    """Input and answer: a stroke reruns only this fragment, and the answer is painted before
-    the views below are even sent (``answer_first``)."""
+    """Input, prediction and inside views; a stroke reruns only this fragment."""
     models = model_cache.loaded_models(TASK.key)
     ready = model_cache.usable(models)
     if not ready:
-        hand_over(Reading.nothing())
         st.error("No digit model is available. Train one with `python -m models train mnist_cnn`.")
         return
 
@@ -119,10 +92,8 @@ def digit_lab():
     try:
         prepared = digits.prepare(image) if image is not None else None
     except digits.NotAnImage as error:
-        hand_over(Reading.nothing())
         st.error(f"That input cannot be used: {error}.")
         return
-    probabilities = None
     with right, st.container(key=layout.ANSWER_BLOCK):
         st.subheader("What they think")
         if prepared is None:
@@ -134,9 +105,7 @@ def digit_lab():
         else:
             probabilities = model_cache.ensemble(ready)(prepared.image)
             answer(models, probabilities, note)
-    image28 = None if prepared is None else prepared.image
-    canvas_json = st.session_state.get("draw_canvas_json") if source == "Draw" else None
-    hand_over(Reading(answer_first.reading_id(source, image28), image28, probabilities, canvas_json))
+    answered_at = answer_first.answer_sent()
     with middle:
         st.subheader("What the models see")
         with st.container(key=layout.PIXELATED):  # sent as 28×28, enlarged by the browser
@@ -151,27 +120,21 @@ def digit_lab():
     with right:  # below the answer, so it stays next to the canvas
         classroom.send_drawing_to_board(prepared.image, classroom.digit_answers(probabilities))
 
+    # The views are computed while the browser paints the answer, and sent once it has had time to.
+    bars = charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
+                                   list(TASK.class_names), columns=2 if layout.on_a_phone() else 4)
+    pen_reading = pen_view.read(st.session_state.get("draw_canvas_json")) if source == "Draw" else None
+    if answer_first.is_new("draw", source, prepared.image):
+        answer_first.let_it_paint(answered_at)
 
-@st.fragment
-def digit_views():
-    """Every model's probabilities, the pen models and inside the models, for the answer's
-    reading; rerun on its own once that answer is on screen, and by its own tabs and sliders."""
-    reading = st.session_state.get(READING)
-    answer_first.follow("draw", None if reading is None else reading.id)
-    url_state.remember("draw")  # its own widgets (the recurrent model shown) are in the address too
-    if reading is None or reading.probabilities is None:
-        return
-    ready = model_cache.usable(model_cache.loaded_models(TASK.key))
-    titles = {k: ready[k].spec.title for k in reading.probabilities if k in ready}
     st.subheader("Every model's probabilities")
-    st.vega_lite_chart(*charts.probability_bars(reading.probabilities, titles, list(TASK.class_names),
-                                                columns=2 if layout.on_a_phone() else 4))
+    st.vega_lite_chart(*bars)
 
-    if source == "Draw":
-        pen_view.read_the_pen(reading.canvas_json)
+    if pen_reading is not None:
+        pen_view.show(pen_reading)
 
     st.subheader("Inside the models")
-    inside_views(ready, reading.image28)
+    inside_views(ready, prepared.image)
 
 
 def answer(models: dict, probabilities: dict, note: str | None) -> None:
@@ -250,4 +213,3 @@ def memory_view(ready: dict, rnn_keys: list[str], image28: np.ndarray) -> None:
 
 
 digit_lab()
-digit_views()

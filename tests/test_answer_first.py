@@ -1,30 +1,41 @@
-"""pages/_ui/answer_first.py: the answer's fragment names each reading by its content, and the
-views' fragment follows a newer one. Whether the views really follow in a browser, and only after
-the answer is on the page, is checked in Chromium (tests/browser/test_draw_in_chromium.py)."""
+"""pages/_ui/answer_first.py: the views wait what is left of the gap after the answer, and only
+for a new input. That the answer is then painted before the views arrive is checked in Chromium
+(tests/browser/test_draw_in_chromium.py)."""
+
+import time
 
 import numpy as np
+import pytest
 
 from pages._ui import answer_first
 
 
-def test_a_reading_is_named_by_its_content():
+@pytest.fixture
+def slept(monkeypatch):
+    naps = []
+    monkeypatch.setattr(answer_first.time, "sleep", naps.append)
+    return naps
+
+
+def test_the_views_wait_only_what_is_left_of_the_gap(slept):
+    answer_first.let_it_paint(time.perf_counter() - 0.010, gap_s=0.040)  # 10 ms of computing the views
+    assert len(slept) == 1 and 0.025 < slept[0] <= 0.030
+    slept.clear()
+    assert answer_first.let_it_paint(time.perf_counter() - 0.050, gap_s=0.040) == 0.0  # computing took longer
+    assert slept == []
+
+
+def test_only_a_new_input_puts_its_answer_first(monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(st, "session_state", {})
     digit = np.zeros((28, 28), np.float32)
     digit[5:20, 14] = 1.0
-    same = digit.copy()
+    assert answer_first.is_new("draw", "Draw", digit)
+    assert not answer_first.is_new("draw", "Draw", digit.copy())  # the same input again: a slider moved
     other = digit.copy()
     other[10, 10] = 0.5
-    assert answer_first.reading_id("Draw", digit) == answer_first.reading_id("Draw", same)
-    assert answer_first.reading_id("Draw", digit) != answer_first.reading_id("Draw", other)
-    assert answer_first.reading_id("Draw", digit) != answer_first.reading_id("Upload an image", digit)
-    assert answer_first.reading_id("Draw", None) != answer_first.reading_id("Draw", digit)
-    assert answer_first.reading_id("ab", "c") != answer_first.reading_id("a", "bc")  # parts kept apart
-
-
-def test_the_two_scripts_speak_of_the_same_event_and_state():
-    for name in ("explorer:answered", "__explorerAnswered"):
-        assert name in answer_first.ANNOUNCE_JS and name in answer_first.FOLLOW_JS
-    # the views ask for a rerun with the trigger their mount listens to, once per reading
-    assert 'setTriggerValue("answered"' in answer_first.FOLLOW_JS
-    assert "asked[data.channel] === latest" in answer_first.FOLLOW_JS
-    # the announcement waits for the next frame: the answer is painted before the views are asked for
-    assert "requestAnimationFrame" in answer_first.ANNOUNCE_JS
+    assert answer_first.is_new("draw", "Draw", other)
+    assert answer_first.is_new("draw", "Upload an image", other)
+    assert answer_first.is_new("review", "Draw", other)  # each page keeps its own
+    assert not answer_first.is_new("draw", "Upload an image", other)

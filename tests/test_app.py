@@ -82,6 +82,43 @@ def test_draw_page_switches_recurrent_model_view(mnist_path):
     assert any("Hidden state" in md.value for md in at.markdown)
 
 
+def test_draw_page_sends_the_answer_first_and_the_views_a_moment_later(mnist_path, monkeypatch):
+    """pages/_ui/answer_first.py: a new digit's answer leaves the server, the views are computed,
+    and the first of them leaves no sooner than PAINT_GAP_S after the answer (time for the browser
+    to paint the digit alone). Another tab on the same digit waits for nothing."""
+    import time
+
+    from streamlit.delta_generator import DeltaGenerator
+
+    from pages._ui import answer_first
+
+    sent, waits = [], []
+    enqueue, let_it_paint = DeltaGenerator._enqueue, answer_first.let_it_paint
+
+    def recorded(self, delta_type, element_proto, *args, **kwargs):
+        text = element_proto.label if delta_type == "metric" else getattr(element_proto, "body", "")
+        sent.append((time.perf_counter(), delta_type, text))
+        return enqueue(self, delta_type, element_proto, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "_enqueue", recorded)
+    monkeypatch.setattr(answer_first, "let_it_paint", lambda *a, **k: waits.append(let_it_paint(*a, **k)))
+    at = app().run()
+    at.switch_page("pages/draw.py").run()
+    at.session_state["draw_source"] = "Random MNIST test digit"
+    sent.clear()
+    at.run()
+    assert not at.exception
+    answer = next(t for t, kind, text in sent if kind == "metric" and text.startswith("The CNN says"))
+    views = next(t for t, kind, text in sent if kind == "heading" and text == "Every model's probabilities")
+    assert views - answer >= answer_first.PAINT_GAP_S, (views - answer)
+    assert len(waits) == 1
+    waits.clear()
+    at.session_state["inside_view"] = draw_page_tab("RNN_TAB")
+    at.run()
+    assert not at.exception and any("Hidden state" in md.value for md in at.markdown)
+    assert waits == []  # the same digit: its answer is already on screen
+
+
 @pytest.mark.parametrize("source", ["Upload an image"])
 def test_draw_page_other_inputs_render(source):
     at = app().run()

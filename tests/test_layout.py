@@ -7,11 +7,9 @@ from pages._ui import layout
 
 def test_every_marked_block_has_its_rule():
     for key in (layout.CANVAS_BLOCK, layout.ANSWER_BLOCK, layout.VERDICTS, layout.EQUATIONS, layout.REVIEW_INPUT,
-                layout.REVIEW_RESULTS):
+                layout.REVIEW_RESULTS, layout.INVISIBLE):
         assert f".st-key-{key}" in layout.STYLESHEET, key
     assert f'[class*="st-key-{layout.PIXELATED}"] img' in layout.STYLESHEET  # a prefix: several images
-    assert f'[class*="st-key-{layout.INVISIBLE}"] {{ display: none' in layout.STYLESHEET.replace(
-        f', [data-testid="stLayoutWrapper"]:has(> [class*="st-key-{layout.INVISIBLE}"])', "")  # several mounts
 
 
 def test_the_sizes_named_above_are_the_ones_used():

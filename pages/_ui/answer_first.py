@@ -1,85 +1,54 @@
-"""Answer first, pictures second: a stroke's answer is painted before the views below it are sent.
+"""Answer first: a stroke's answer is on screen before the views below it arrive.
 
-A Draw-page run used to send the answer and then, a few milliseconds later, every view below it
-(charts, feature maps, the pen replay). The browser received them all at once and drew them in
-one long task (70–145 ms on this machine's Chromium) before it could paint anything, so the
-answer, although in the page after ~110 ms, reached the screen after ~190 ms.
+A Draw-page run sends the answer, then every view below it (charts, feature maps, the pen
+replay). When the views came right behind the answer, the browser received them together and
+drew them all in one long task (70–145 ms in this machine's Chromium) before it painted anything:
+the digit was in the page after ~110 ms but on screen after ~190 ms.
 
-Now a page has two fragments. The first (input and answer) ends with :func:`announce`: a tiny
-component whose JavaScript, once the browser has painted that run, tells the page "reading N is
-answered". The second fragment (the views) starts with :func:`follow`: its JavaScript hears that
-and, when the views show an older reading, asks the server for a rerun of the views alone. So the
-student sees the answer at once and the pictures a moment later; nothing is computed twice (the
-first fragment leaves its reading in the session for the second).
-
-A reading's id names its content (a hash of the input), so the same input never asks twice; a
-full run (opening the page, switching the input) draws both fragments and asks nothing. Each
-reading asks at most once: if the views' run fails, nothing loops.
+Now the page computes what the views need first (that work overlaps the browser's rendering of
+the answer), and sends the first view no sooner than :data:`PAINT_GAP_S` after the answer, waiting
+what is left of it with the interpreter free for other students. The browser renders and paints
+the answer alone, then the views. Under load, when the views take longer than the gap to compute,
+nothing waits at all; a student alone sees the views at most the gap later, and only for a new
+input (moving a slider among the views waits for nothing). One run per stroke,
+as before: a second run for the views (asked for by the browser once the answer was painted) was
+tried and made the class of 30 wait longer, each half queueing on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 
 import numpy as np
 import streamlit as st
 
-# Our own constant code (never built from input). ``data``: {channel, reading}.
-ANNOUNCE_JS = """
-export default function ({ data }) {
-  const answered = (window.__explorerAnswered ||= {});
-  if (answered[data.channel] === data.reading) return;
-  answered[data.channel] = data.reading;
-  // After the next frame, i.e. once the answer of this run has been painted.
-  requestAnimationFrame(() => setTimeout(() => {
-    window.dispatchEvent(new CustomEvent("explorer:answered", { detail: data.channel }));
-  }, 0));
-}
-"""
-
-# ``data``: {channel, shown}: the reading the views on screen show (null: none yet).
-FOLLOW_JS = """
-export default function ({ data, setTriggerValue }) {
-  const asked = (window.__explorerAsked ||= {});
-  const catchUp = () => {
-    const latest = (window.__explorerAnswered || {})[data.channel];
-    if (latest === undefined || latest === data.shown || asked[data.channel] === latest) return;
-    asked[data.channel] = latest;  // once per reading, whatever happens to that run
-    setTriggerValue("answered", latest);
-  };
-  const heard = (event) => { if (event.detail === data.channel) catchUp(); };
-  window.addEventListener("explorer:answered", heard);
-  catchUp();
-  return () => window.removeEventListener("explorer:answered", heard);
-}
-"""
-
-_announce = st.components.v2.component("explorer.answer_announce", js=ANNOUNCE_JS, isolate_styles=False)
-_follow = st.components.v2.component("explorer.answer_follow", js=FOLLOW_JS, isolate_styles=False)
+PAINT_GAP_S = 0.04  # answer sent → first view sent: Chromium here renders and paints the answer in ~20–40 ms
 
 
-def reading_id(*parts) -> str:
-    """A name for an input's content: equal inputs, equal names. ``parts``: arrays, strings, None."""
+def is_new(page: str, *parts) -> bool:
+    """Whether ``parts`` (the input: arrays, strings, None) differ from the last run's on ``page``
+    in this session: only a new input has a new answer to put first. A slider moved below
+    the answer does not wait."""
     digest = hashlib.sha1()
     for part in parts:
         digest.update(np.ascontiguousarray(part).tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
         digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    key = f"answer_first_{page}"
+    new = st.session_state.get(key) != digest.hexdigest()
+    st.session_state[key] = digest.hexdigest()
+    return new
 
 
-def announce(channel: str, reading: str) -> None:
-    """At the end of the answer's fragment: reading ``reading`` of ``channel`` is answered."""
-    from pages._ui import layout
-
-    with st.container(key=f"{layout.INVISIBLE}_announce_{channel}"):
-        _announce(data={"channel": channel, "reading": reading}, key=f"answer_announce_{channel}")
+def answer_sent() -> float:
+    """Call right after the answer's elements: when they left for the browser."""
+    return time.perf_counter()
 
 
-def follow(channel: str, shown: str | None) -> None:
-    """At the start of the views' fragment, which shows reading ``shown``: rerun this fragment
-    when a newer answer of ``channel`` has been painted."""
-    from pages._ui import layout
-
-    with st.container(key=f"{layout.INVISIBLE}_follow_{channel}"):
-        _follow(data={"channel": channel, "shown": shown}, key=f"answer_follow_{channel}",
-                on_answered_change=lambda: None)
+def let_it_paint(answer_sent_at: float, gap_s: float = PAINT_GAP_S) -> float:
+    """Before the first view: wait what is left of ``gap_s`` since ``answer_sent_at``; the seconds waited."""
+    left = gap_s - (time.perf_counter() - answer_sent_at)
+    if left <= 0:
+        return 0.0
+    time.sleep(left)
+    return left

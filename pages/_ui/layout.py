@@ -21,7 +21,7 @@ EQUATIONS = "equations"  # a column of LaTeX equations
 REVIEW_INPUT = "review_input"  # the Review page's text box ...
 REVIEW_RESULTS = "review_results"  # ... and the verdicts that fade while its new text is unread
 PIXELATED = "pixelated"  # (key prefix) small images shown large, every pixel a sharp square
-INVISIBLE = "invisible"  # (key prefix) a block that shows nothing (a script's mount point): it takes no room
+INVISIBLE = "invisible"  # a block that shows nothing (a script's mount point): it takes no room
 
 NARROWEST_COLUMN = "15rem"  # below this a column moves to the next row (Streamlit: ~0)
 WIDE_SCREEN = 1600  # px: from here on (1920 projectors, big monitors) type and canvas grow
@@ -41,7 +41,7 @@ STYLESHEET = """
    bytes, encoded in well under a millisecond) and is enlarged there, each pixel a sharp square. */
 [class*="st-key-pixelated"] img { image-rendering: pixelated; }
 /* A mount point that shows nothing takes no room (no gap under the canvas). */
-[class*="st-key-invisible"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-invisible"]) { display: none; }
+.st-key-invisible, [data-testid="stLayoutWrapper"]:has(> .st-key-invisible) { display: none; }
 /* Equations never cut: a long one shrinks to its column (and scrolls only as a last resort). */
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 2px 0; }
 .st-key-equations .katex { font-size: 1.05em; }

@@ -3,6 +3,8 @@ drawn, and a replay shows the pen LSTM's answer after every point."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -21,28 +23,47 @@ def pen_reader(key: str):
     return model_cache.long_lived(pen.reader_for(model_cache.pretrained_model(key)))
 
 
-def read_the_pen(canvas_json) -> None:
-    """Everything about the strokes; says so plainly when there are none to read."""
-    st.subheader("Read the pen, not the picture")
+@dataclass
+class PenReading:
+    """What the pen models made of the canvas's strokes (computed before anything is drawn)."""
+
+    sequence: strokes.PenSequence
+    probabilities: dict  # each pen model's probabilities
+    titles: dict  # model key → its title
+    lead: str  # the model whose answer after every point is replayed
+    replay: np.ndarray  # (points, classes): the lead model's probabilities after each point
+
+
+def read(canvas_json) -> PenReading | str:
+    """The pen models' reading of the strokes, or what to say instead (no strokes, no model)."""
     try:
         sequence = strokes.from_canvas_json(canvas_json)
     except ValueError:
-        st.info("Draw on the canvas: the pen models read your strokes, point by point, in the order you drew them.")
-        return
-    ready = model_cache.usable(model_cache.loaded_models(TASK.key))
+        return "Draw on the canvas: the pen models read your strokes, point by point, in the order you drew them."
+    ready = {k: m for k, m in model_cache.loaded_models(TASK.key).items() if m.runner is not None}
     if not ready:
-        st.info("No pen model is available. Train one with `python -m models train pen_lstm`.")
-        return
+        return "No pen model is available. Train one with `python -m models train pen_lstm`."
     probabilities = model_cache.ensemble(ready)(sequence.rows)
-    titles = {k: ready[k].spec.title for k in probabilities}
+    lead = next((k for k in probabilities if "lstm" in k), next(iter(probabilities)))
+    return PenReading(sequence, probabilities, {k: ready[k].spec.title for k in probabilities}, lead,
+                      pen_reader(lead).replay(sequence))
+
+
+def show(reading: PenReading | str) -> None:
+    """Everything about the strokes; says so plainly when there are none to read."""
+    st.subheader("Read the pen, not the picture")
+    model_cache.usable(model_cache.loaded_models(TASK.key))  # a warning for each pen model that is not
+    if isinstance(reading, str):
+        st.info(reading)
+        return
+    sequence, probabilities, titles, lead, replay = (reading.sequence, reading.probabilities, reading.titles,
+                                                     reading.lead, reading.replay)
     n_strokes = int(sequence.rows[: sequence.length, 2].sum())
     st.caption(f"Your drawing as the pen models get it: {n_strokes} stroke(s), resampled to {sequence.length} "
                "points evenly spaced along the ink (so drawing fast or slow changes nothing), each point the move "
                "(Δx, Δy) from the last one and whether the pen was lifted before it.")
     st.vega_lite_chart(*charts.probability_bars(probabilities, titles, list(TASK.class_names),
                                             columns=2 if layout.on_a_phone() else 4))
-    lead = next((k for k in probabilities if "lstm" in k), next(iter(probabilities)))
-    replay = pen_reader(lead).replay(sequence)
     final = int(np.argmax(replay[-1]))
     from models.probes.pen import first_sure_point
 
