@@ -105,7 +105,14 @@ def digit_lab():
         else:
             probabilities = model_cache.ensemble(ready)(prepared.image)
             answer(models, probabilities, note)
-    answered_at = answer_first.answer_sent()
+    if prepared is not None:
+        # The rest is computed while the browser paints the answer, and sent once it has had time to.
+        answered_at = answer_first.answer_sent()
+        bars = charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
+                                       list(TASK.class_names), columns=2 if layout.on_a_phone() else 4)
+        pen_reading = pen_view.read(st.session_state.get("draw_canvas_json")) if source == "Draw" else None
+        if answer_first.is_new("draw", source, prepared.image):
+            answer_first.let_it_paint(answered_at)
     with middle:
         st.subheader("What the models see")
         with st.container(key=layout.PIXELATED):  # sent as 28×28, enlarged by the browser
@@ -119,13 +126,6 @@ def digit_lab():
                    + (" Your dark-on-light picture was inverted." if prepared.inverted else ""))
     with right:  # below the answer, so it stays next to the canvas
         classroom.send_drawing_to_board(prepared.image, classroom.digit_answers(probabilities))
-
-    # The views are computed while the browser paints the answer, and sent once it has had time to.
-    bars = charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
-                                   list(TASK.class_names), columns=2 if layout.on_a_phone() else 4)
-    pen_reading = pen_view.read(st.session_state.get("draw_canvas_json")) if source == "Draw" else None
-    if answer_first.is_new("draw", source, prepared.image):
-        answer_first.let_it_paint(answered_at)
 
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*bars)

@@ -6,8 +6,9 @@ drew them all in one long task (70–145 ms in this machine's Chromium) before i
 the digit was in the page after ~110 ms but on screen after ~190 ms.
 
 Now the page computes what the views need first (that work overlaps the browser's rendering of
-the answer), and sends the first view no sooner than :data:`PAINT_GAP_S` after the answer, waiting
-what is left of it with the interpreter free for other students. The browser renders and paints
+the answer), and sends everything after the answer (the 28×28 it read, the class-board form, the
+views) no sooner than :data:`PAINT_GAP_S` after it, waiting what is left of the gap with the
+interpreter free for other students. The browser renders and paints
 the answer alone, then the views. Under load, when the views take longer than the gap to compute,
 nothing waits at all; a student alone sees the views at most the gap later, and only for a new
 input (moving a slider among the views waits for nothing). One run per stroke,
