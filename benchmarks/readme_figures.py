@@ -277,18 +277,18 @@ def stroke_cost() -> str:
     if "in_page_median" in trip and wait:
         from pages._ui.answer_first import PAINT_GAP_S
 
-        text += (f", the answer is in the page after {trip['in_page_median']:,.0f} ms and painted before the views "
-                 f"below it arrive (the run computes them, then holds them back until {PAINT_GAP_S * 1000:.0f} ms "
-                 "after the answer)")
+        text += (f", the answer is in the page after {trip['in_page_median']:,.0f} ms; the rest of the run (computed "
+                 f"meanwhile) follows {PAINT_GAP_S * 1000:.0f} ms after it, so that the browser can paint the digit "
+                 "first")
     elif "in_page_median" in trip:
         text += (f", the answer is in the page after {trip['in_page_median']:,.0f} ms, and the browser paints it "
                  "once it has rendered the rest of the run's updates")
     if (RESULTS / "stroke_cost_before_pen_up.json").is_file():  # the same measurement before pages/_ui/pen_up.py
         before = _result("stroke_cost_before_pen_up")
         old = before["results"]["chromium_round_trip_ms"]
-        text += (f" (before it was sent at pen-up: {old['median']:,.0f} ms to the answer, the drawing leaving after "
-                 f"{old['sent_median']:,.0f} ms, the canvas's own debounce; `stroke_cost_before_pen_up.json`, "
-                 f"{_when(before)})")
+        text += (f". Before the stroke was sent at pen-up it took {old['median']:,.0f} ms to the answer, the "
+                 f"drawing leaving after {old['sent_median']:,.0f} ms, the canvas's own debounce "
+                 f"(`stroke_cost_before_pen_up.json`, {_when(before)})")
     text += (f". On the server a Draw-page run takes {run['run_wall_ms']['median']:.0f} ms "
              f"({run['run_cpu_ms']['median']:.0f} ms of CPU"
              + (f"; {wait['wall_ms']:.0f} ms of waiting for the browser's paint" if wait else "")
