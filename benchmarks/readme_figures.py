@@ -258,10 +258,9 @@ def replicas() -> str:
               "fourth verdict), which the page sends first. " + verdict)
 
 
-PAINT_WAIT = "waiting while the browser paints the answer"  # benchmarks/stroke_cost.py's name for it
-
-
 def stroke_cost() -> str:
+    from benchmarks.stroke_cost import PAINT_WAIT
+
     one = _result("stroke_cost")
     r = one["results"]
     trip, run = r["chromium_round_trip_ms"], r["per_run"]
@@ -273,7 +272,7 @@ def stroke_cost() -> str:
             f"{trip['median']:,.0f} ms (p95 {trip['p95']:,.0f} ms, {trip['n']} strokes; the target is ≤ {target} ms: "
             f"{'met' if trip['median'] <= target else 'not met'}); the drawing leaves the browser "
             f"{trip['sent_median']:,.0f} ms after mouse-up")
-    wait = run["pieces"].get(PAINT_WAIT)  # pages/_ui/answer_first.py
+    wait = run["pieces"].get(PAINT_WAIT)  # pages/_ui/answer_first.py's wait, timed apart
     if "in_page_median" in trip and wait:
         from pages._ui.answer_first import PAINT_GAP_S
 

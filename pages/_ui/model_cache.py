@@ -75,12 +75,17 @@ def loaded_models(dataset: str) -> dict[str, Loaded]:
     return result
 
 
+def ready(models: dict[str, Loaded]) -> dict[str, Loaded]:
+    """The models that loaded (nothing shown on the page)."""
+    return {k: m for k, m in models.items() if m.runner is not None}
+
+
 def usable(models: dict[str, Loaded]) -> dict[str, Loaded]:
     """The loaded models; a warning on the page for each one that is not."""
     for m in models.values():
         if m.error:
             st.warning(f"**{m.spec.title}** is unavailable: {m.error}")
-    return {k: m for k, m in models.items() if m.runner is not None}
+    return ready(models)
 
 
 @st.cache_resource(show_spinner="Compiling the models together…")

@@ -40,7 +40,7 @@ def read(canvas_json) -> PenReading | str:
         sequence = strokes.from_canvas_json(canvas_json)
     except ValueError:
         return "Draw on the canvas: the pen models read your strokes, point by point, in the order you drew them."
-    ready = {k: m for k, m in model_cache.loaded_models(TASK.key).items() if m.runner is not None}
+    ready = model_cache.ready(model_cache.loaded_models(TASK.key))  # show() warns about the others
     if not ready:
         return "No pen model is available. Train one with `python -m models train pen_lstm`."
     probabilities = model_cache.ensemble(ready)(sequence.rows)

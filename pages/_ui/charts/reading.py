@@ -73,6 +73,7 @@ def readout_lines(probabilities: np.ndarray, class_names: list[str],
         for t in range(steps) for c in range(len(class_names))])
     return reusable(_readout_lines, data, tuple(class_names), step_label, steps)
 
+
 def _half_way(channel: str) -> alt.Chart:
     """The dashed 50% line between negative and positive, drawn once from the chart's own data
     (one aggregated row), so the chart has no data but that."""

@@ -36,4 +36,3 @@ def reusable(build, data: pd.DataFrame, *structure) -> tuple[pd.DataFrame, dict]
     return data, copy.deepcopy(spec)
 
 _SPECS: dict = {}
-
