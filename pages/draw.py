@@ -18,6 +18,8 @@ CANVAS_SIZE = 280  # 10x MNIST, so one canvas pixel of stroke ~ 0.1 MNIST pixel
 ENLARGE = 8  # 28x28 shown at 224x224
 CONV_TAB = ":material/grid_view: CNN feature maps"
 RNN_TAB = ":material/replay: Recurrent memory, row by row"
+PEN_TAB = ":material/gesture: Read the pen, not the picture"
+NOT_DRAWN = "The pen models read strokes in the order they were drawn: choose **Draw** and draw a digit."
 
 st.title(":material/draw: Draw a digit")
 st.caption("Four networks read the same 28×28 picture. Draw with a mouse or a finger, upload a photo, "
@@ -110,7 +112,8 @@ def digit_lab():
         answered_at = answer_first.answer_sent()
         bars = charts.probability_bars(probabilities, {k: models[k].spec.title for k in probabilities},
                                        list(TASK.class_names), columns=2 if layout.on_a_phone() else 4)
-        pen_reading = pen_view.read(st.session_state.get("draw_canvas_json")) if source == "Draw" else None
+        # The pen models read the strokes only while their tab is open (only the open tab runs).
+        pen_reading = read_the_pen() if st.session_state.get("inside_view") == PEN_TAB else None
         if answer_first.is_new("draw", source, prepared.image):
             answer_first.let_it_paint(answered_at)
     with middle:
@@ -130,11 +133,8 @@ def digit_lab():
     st.subheader("Every model's probabilities")
     st.vega_lite_chart(*bars)
 
-    if pen_reading is not None:
-        pen_view.show(pen_reading)
-
     st.subheader("Inside the models")
-    inside_views(ready, prepared.image)
+    inside_views(ready, prepared.image, pen_reading)
 
 
 def answer(models: dict, probabilities: dict, note: str | None) -> None:
@@ -149,19 +149,27 @@ def answer(models: dict, probabilities: dict, note: str | None) -> None:
         st.markdown(note)
 
 
-def inside_views(ready: dict, image28: np.ndarray):
+def read_the_pen():
+    """The pen models' reading of the canvas's strokes (pages/_ui/pen_view.py), or what to say."""
+    return pen_view.read(st.session_state.get("draw_canvas_json")) if source == "Draw" else NOT_DRAWN
+
+
+def inside_views(ready: dict, image28: np.ndarray, pen_reading=None):
     from models.probes import features, recurrent
 
     conv_keys = [k for k, m in ready.items() if features.conv_layers(m.runner.model)]
     rnn_keys = [k for k, m in ready.items() if recurrent.recurrent_layers(m.runner.model)]
-    # Only the open tab runs (and is sent): a stroke computes and draws one view, not both.
-    tab_conv, tab_rnn = st.tabs([CONV_TAB, RNN_TAB], key="inside_view", on_change="rerun")
+    # Only the open tab runs (and is sent): a stroke computes and draws one view, not three.
+    tab_conv, tab_rnn, tab_pen = st.tabs([CONV_TAB, RNN_TAB, PEN_TAB], key="inside_view", on_change="rerun")
     with tab_conv:
-        if tab_conv.open is not False:  # None: AppTest without tab state runs both
+        if tab_conv.open is not False:  # None: AppTest without tab state runs them all
             feature_map_view(conv_keys, image28)
     with tab_rnn:
         if tab_rnn.open is not False:
             memory_view(ready, rnn_keys, image28)
+    with tab_pen:
+        if tab_pen.open is not False:
+            pen_view.show(read_the_pen() if pen_reading is None else pen_reading)
 
 
 def feature_map_view(conv_keys: list[str], image28: np.ndarray) -> None:

@@ -82,6 +82,21 @@ def test_draw_page_switches_recurrent_model_view(mnist_path):
     assert any("Hidden state" in md.value for md in at.markdown)
 
 
+def test_draw_page_reads_the_pen_only_in_its_tab(mnist_path):
+    """The pen models' view is the third tab of "Inside the models": nothing of it is computed or
+    sent while another tab is open; opened on a test digit (no strokes), it says to draw."""
+    at = app().run()
+    at.switch_page("pages/draw.py").run()
+    at.session_state["draw_source"] = "Random MNIST test digit"
+    at.run()
+    assert not any("pen models read strokes" in i.value for i in at.info)
+    at.session_state["inside_view"] = draw_page_tab("PEN_TAB")
+    at.run()
+    assert not at.exception
+    assert any("pen models read strokes" in i.value for i in at.info)
+    assert not any("filters, each map" in md.value for md in at.markdown)  # the feature maps are not sent
+
+
 def test_draw_page_sends_the_answer_first_and_the_views_a_moment_later(mnist_path, monkeypatch):
     """pages/_ui/answer_first.py: a new digit's answer leaves the server, the views are computed,
     and the first of them leaves no sooner than PAINT_GAP_S after the answer (time for the browser

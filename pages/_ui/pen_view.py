@@ -50,8 +50,8 @@ def read(canvas_json) -> PenReading | str:
 
 
 def show(reading: PenReading | str) -> None:
-    """Everything about the strokes; says so plainly when there are none to read."""
-    st.subheader("Read the pen, not the picture")
+    """Everything about the strokes (the Draw page's "Read the pen, not the picture" tab); says so
+    plainly when there are none to read."""
     model_cache.usable(model_cache.loaded_models(TASK.key))  # a warning for each pen model that is not
     if isinstance(reading, str):
         st.info(reading)

@@ -1,5 +1,5 @@
-"""Real Chromium: draw a 4 in two strokes on the canvas; the pen models read the strokes and the
-replay shows the pen LSTM's answer after every point."""
+"""Real Chromium: draw a 4 in two strokes on the canvas, open the "Read the pen" tab; the pen models
+read the strokes and the replay shows the pen LSTM's answer after every point."""
 
 import pytest
 
@@ -15,7 +15,7 @@ def test_two_stroke_four_is_read_by_the_pen_models():
         draw_stroke(page, [(95, 45), (75, 165), (200, 165)])  # the open corner of the 4
         page.wait_for_timeout(600)
         draw_stroke(page, [(165, 60), (165, 245)])  # its stem, a second stroke
-        page.get_by_text("Read the pen, not the picture").wait_for(timeout=120_000)
+        page.get_by_role("tab", name="Read the pen, not the picture").click(timeout=120_000)
         page.get_by_text("2 stroke(s)", exact=False).first.wait_for(timeout=120_000)  # the second stroke arrived
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid=\"stMetricLabel\"]')]"
