@@ -13,13 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def commit() -> str | None:
-    """The commit the measured code is at (with "+changes" when the work tree differs), or None
-    outside a git checkout."""
+# What the benchmarks write themselves: saving one result must not mark the next as "+changes".
+OUTPUTS = ("benchmarks/results", "README.md")
+
+
+def commit(root: Path = ROOT) -> str | None:
+    """The commit the measured code is at (with "+changes" when the work tree differs, apart from
+    the benchmarks' own OUTPUTS), or None outside a git checkout."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], cwd=root, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                *(f":(exclude){path}" for path in OUTPUTS)], cwd=root,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None

@@ -49,3 +49,29 @@ def test_readme_figures_are_generated_from_saved_results():
     readme = (ROOT / "README.md").read_text()
     for name, make in readme_figures.BLOCKS.items():
         assert readme_figures.readme_block(readme, name) == make(), name
+
+
+def test_a_figure_names_the_commit_and_whether_the_code_had_changed(tmp_path):
+    """benchmarks/provenance.commit: "+changes" when the measured code differs from the commit,
+    not when a benchmark has only written its own results (or the README table) before the next."""
+    import subprocess
+
+    from benchmarks import provenance
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
+                       capture_output=True)
+
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    for name in ("app.py", "README.md", "benchmarks/results/load.json"):
+        (tmp_path / name).write_text("first\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first")
+    head = provenance.commit(tmp_path)
+    assert head and "+" not in head
+    (tmp_path / "benchmarks" / "results" / "load.json").write_text("a new result\n")
+    (tmp_path / "README.md").write_text("its table, regenerated\n")
+    assert provenance.commit(tmp_path) == head
+    (tmp_path / "app.py").write_text("changed code\n")
+    assert provenance.commit(tmp_path) == head + "+changes"
