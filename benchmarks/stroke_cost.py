@@ -40,7 +40,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # -- Server side: timers around the pieces of a run -------------------------------------------
 
-PROBABILITIES = "models: predict_each (digit + pen)"  # the class probabilities of a run
+PROBABILITIES = "models: probabilities (the ensembles)"  # digit models; pen models when their tab is open
 PAINT_WAIT = "waiting while the browser paints the answer"  # pages/_ui/answer_first.py: sleeping, no CPU
 _local = threading.local()
 _wire = {"messages": 0, "bytes": 0, "wall_s": 0.0}  # serialisation on the event loop (all sessions)
