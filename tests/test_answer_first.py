@@ -1,6 +1,8 @@
 """pages/_ui/answer_first.py: the views wait what is left of the gap after the answer, and only
-for a new input. That the answer is then painted before the views arrive is checked in Chromium
-(tests/browser/test_draw_in_chromium.py)."""
+for a new input. The order and the gap on the Draw page itself are checked in AppTest
+(tests/test_app.py::test_draw_page_sends_the_answer_first_and_the_views_a_moment_later); the
+paint it leaves time for is measured, not tested (python -m benchmarks.stroke_cost): pacing
+cannot promise it on every stroke."""
 
 import time
 
