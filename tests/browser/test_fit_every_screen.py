@@ -114,6 +114,10 @@ def test_the_canvas_is_whole_drawable_and_the_answer_beside_it(app_url, browser,
     else:  # side by side, level with the canvas
         assert answer_box["x"] > canvas_box["x"] + canvas_box["width"] - 1
         assert answer_box["y"] < canvas_box["y"] + canvas_box["height"]
+    # Every model's probabilities: its four (on a phone two) panels side by side fit their column.
+    wait_until_drawn(page, '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+    overflow = page.locator('[data-testid="stVegaLiteChart"]').first.evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 1, f"the probability chart is {overflow} px wider than its column at {width} px"
     page.screenshot(path=ARTIFACTS / f"fit_draw_{width}.png")
     page.context.close()
 

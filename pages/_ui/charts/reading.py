@@ -17,7 +17,7 @@ def _probability_bars(data: pd.DataFrame, order: tuple, class_names: tuple, colu
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title=None),
         color=alt.condition(alt.datum.top, alt.value(HIGHLIGHT), alt.value(MUTED)),
         tooltip=["model", "class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(width=120, height=150).facet(  # 4 across fit a 1024 px projector with the sidebar
+    ).properties(width=112, height=150).facet(  # 4 across fit a 1024 px projector with the sidebar (564 px)
         facet=alt.Facet("model:N", sort=list(order), title=None), columns=columns)
     return styled(chart)
 
